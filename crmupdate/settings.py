@@ -1,0 +1,305 @@
+"""Settings for crmupdate, read from the environment (see README and .env.example).
+
+One file for every environment. Development defaults are safe; malformed values fail loudly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0/true/false/yes/no, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str) -> str:
+    raw = os.environ.get(name, default).strip().rstrip("/")
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL, not {raw!r}")
+    return raw
+
+
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# --- Zoho -------------------------------------------------------------------------------------
+
+ZOHO_CLIENT_ID = os.environ.get("ZOHO_CLIENT_ID", "").strip()
+ZOHO_CLIENT_SECRET = os.environ.get("ZOHO_CLIENT_SECRET", "").strip()
+ZOHO_REDIRECT_URI = os.environ.get("ZOHO_REDIRECT_URI", "").strip()
+ZOHO_API_VERSION = os.environ.get("ZOHO_API_VERSION", "v2").strip()
+ALLOWED_ZOHO_ORGS = env_list("ALLOWED_ZOHO_ORGS")
+ZOHO_HTTP_TIMEOUT = env_float("ZOHO_HTTP_TIMEOUT", 30.0)
+
+# The built-in simulator of Zoho's accounts server and CRM API. On by default when no real
+# Zoho client is configured, so the app works out of the box.
+ZOHOSIM_ENABLED = env_bool("ZOHOSIM_ENABLED", not ZOHO_CLIENT_ID)
+ZOHOSIM_URL_PREFIX = "zohosim"
+# Public origin under which the simulator is reachable (used in absolute URLs it hands out,
+# e.g. by `manage.py zohosim_token`). Requests to the simulator use their own host instead.
+ZOHOSIM_PUBLIC_URL = env_url("ZOHOSIM_PUBLIC_URL", "http://127.0.0.1:8000")
+ZOHOSIM_ACCESS_TOKEN_SECONDS = env_int("ZOHOSIM_ACCESS_TOKEN_SECONDS", 3600)
+# Seconds a simulated mass-update job spends per record; 0 finishes jobs at once.
+ZOHOSIM_JOB_SECONDS_PER_RECORD = env_float("ZOHOSIM_JOB_SECONDS_PER_RECORD", 0.01)
+ZOHOSIM_JOB_START_DELAY = env_float("ZOHOSIM_JOB_START_DELAY", 2.0)
+ZOHOSIM_CREDITS_PER_DAY = env_int("ZOHOSIM_CREDITS_PER_DAY", 100_000)
+ZOHOSIM_CONCURRENCY = env_int("ZOHOSIM_CONCURRENCY", 20)
+
+if ZOHOSIM_ENABLED and not ZOHO_CLIENT_ID:
+    # The simulator registers this client for itself; see crmupdate.zohosim.
+    ZOHO_CLIENT_ID = "1000.SIMULATORCLIENT"
+    ZOHO_CLIENT_SECRET = hashlib.sha256(f"zohosim:{SECRET_KEY}".encode()).hexdigest()
+
+ZOHO_ACCOUNTS_URL = env_url(
+    "ZOHO_ACCOUNTS_URL",
+    f"{ZOHOSIM_PUBLIC_URL}/{ZOHOSIM_URL_PREFIX}/accounts"
+    if ZOHOSIM_ENABLED and not os.environ.get("ZOHO_CLIENT_ID")
+    else "https://accounts.zoho.com",
+)
+PRACTICE_CRM = ZOHOSIM_ENABLED and not os.environ.get("ZOHO_CLIENT_ID")
+
+# Comma-separated Fernet keys; the first encrypts, all decrypt (key rotation).
+TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
+if not TOKEN_ENCRYPTION_KEYS and not DEBUG:
+    raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set when DEBUG is off.")
+
+UNDO_RETENTION_DAYS = env_int("UNDO_RETENTION_DAYS", 30)
+
+# --- Django -----------------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "social_django",
+    "django_tasks_db",
+    "crmupdate.accounts",
+    "crmupdate.massupdate",
+    "crmupdate.zohosim",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "crmupdate.urls"
+WSGI_APPLICATION = "crmupdate.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "crmupdate.context_processors.site",
+            ],
+        },
+    }
+]
+
+(BASE_DIR / "var").mkdir(exist_ok=True)
+SQLITE_PATH = BASE_DIR / "var" / "db.sqlite3"
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # A file, not memory: the task worker and the web server of browser tests share it.
+            "TEST": {"NAME": BASE_DIR / "var" / "test.sqlite3"},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache"
+        if not os.environ.get("REDIS_URL")
+        else "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", "crmupdate_cache"),
+    }
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+LOGIN_URL = "accounts:signin"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# --- Security -----------------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+HTTPS = env_bool("HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    # Sign-in posts to our own URL, which redirects to the Zoho accounts server.
+    "form-action": [CSP.SELF, _origin(ZOHO_ACCOUNTS_URL), "https://*.zoho.com"],
+}
+
+# --- social-auth ----------------------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "crmupdate.accounts.backends.ZohoOAuth2",
+]
+SOCIAL_AUTH_JSONFIELD_ENABLED = True
+SOCIAL_AUTH_URL_NAMESPACE = "social"
+SOCIAL_AUTH_ZOHO_KEY = ZOHO_CLIENT_ID
+SOCIAL_AUTH_ZOHO_SECRET = ZOHO_CLIENT_SECRET
+
+# --- Logging ----------------------------------------------------------------------------------------
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line"},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "crmupdate": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}

@@ -1,0 +1,292 @@
+"""Typed results of Zoho calls.
+
+Each `from_api` is tolerant: keys Zoho adds are ignored, keys it omits get defaults. `raw`
+keeps the original JSON object for the rare caller that needs more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _i(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _oi(value: Any) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Module:
+    api_name: str
+    module_name: str
+    singular_label: str
+    plural_label: str
+    api_supported: bool
+    generated_type: str
+    status: str  # visible | user_hidden | system_hidden | scheduled_for_deletion
+    visible: bool
+    editable: bool
+    id: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Module:
+        status = _s(d.get("status")) or ("visible" if d.get("visibility", 1) == 1 else "user_hidden")
+        visible = d.get("visible")
+        if visible is None:
+            visible = status == "visible"
+        return cls(
+            api_name=_s(d.get("api_name")),
+            module_name=_s(d.get("module_name") or d.get("api_name")),
+            singular_label=_s(d.get("singular_label") or d.get("api_name")),
+            plural_label=_s(d.get("plural_label") or d.get("api_name")),
+            api_supported=bool(d.get("api_supported", True)),
+            generated_type=_s(d.get("generated_type") or "default"),
+            status=status,
+            visible=bool(visible),
+            editable=bool(d.get("editable", True)),
+            id=_s(d.get("id")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True)
+class CustomView:
+    id: str
+    name: str
+    display_value: str
+    category: str  # public_views | other_users_views | shared_with_me | created_by_me
+    default: bool
+    system_defined: bool
+    system_name: str
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> CustomView:
+        return cls(
+            id=_s(d.get("id")),
+            name=_s(d.get("name")),
+            display_value=_s(d.get("display_value") or d.get("name")),
+            category=_s(d.get("category") or "public_views"),
+            default=bool(d.get("default", False)),
+            system_defined=bool(d.get("system_defined", False)),
+            system_name=_s(d.get("system_name")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True)
+class CustomViewList:
+    views: list[CustomView]
+    default_id: str  # info.default: the module's default view ("" if Zoho did not say)
+    # Category -> label, from info.translation ("public_views" -> "Public Views").
+    category_labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PicklistValue:
+    actual_value: str
+    display_value: str
+    sequence_number: int = 0
+    type: str = "used"
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> PicklistValue:
+        return cls(
+            actual_value=_s(d.get("actual_value")),
+            display_value=_s(d.get("display_value") or d.get("actual_value")),
+            sequence_number=_i(d.get("sequence_number")),
+            type=_s(d.get("type") or "used"),
+        )
+
+
+@dataclass(frozen=True)
+class Field:
+    api_name: str
+    field_label: str
+    display_label: str
+    data_type: str
+    json_type: str
+    length: int | None
+    decimal_place: int | None
+    read_only: bool  # read-only for the current user
+    field_read_only: bool  # always read-only
+    system_mandatory: bool
+    visible: bool
+    mass_update: bool
+    custom_field: bool
+    pick_list_values: list[PicklistValue]
+    id: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        return self.field_label or self.display_label or self.api_name
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Field:
+        return cls(
+            api_name=_s(d.get("api_name")),
+            field_label=_s(d.get("field_label")),
+            display_label=_s(d.get("display_label") or d.get("field_label")),
+            data_type=_s(d.get("data_type")),
+            json_type=_s(d.get("json_type")),
+            length=_oi(d.get("length")),
+            decimal_place=_oi(d.get("decimal_place")),
+            read_only=bool(d.get("read_only", False)),
+            field_read_only=bool(d.get("field_read_only", False)),
+            system_mandatory=bool(d.get("system_mandatory", False)),
+            visible=bool(d.get("visible", True)),
+            mass_update=bool(d.get("mass_update", False)),
+            custom_field=bool(d.get("custom_field", False)),
+            pick_list_values=[
+                PicklistValue.from_api(p)
+                for p in (d.get("pick_list_values") or [])
+                if isinstance(p, dict)
+            ],
+            id=_s(d.get("id")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    full_name: str
+    email: str
+    profile_name: str
+    profile_id: str
+    role_name: str
+    time_zone: str
+    status: str
+    zuid: str
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> User:
+        profile = d.get("profile") or {}
+        role = d.get("role") or {}
+        full_name = d.get("full_name") or " ".join(
+            p for p in (_s(d.get("first_name")), _s(d.get("last_name"))) if p
+        )
+        return cls(
+            id=_s(d.get("id")),
+            full_name=_s(full_name),
+            email=_s(d.get("email")),
+            profile_name=_s(profile.get("name")),
+            profile_id=_s(profile.get("id")),
+            role_name=_s(role.get("name")),
+            time_zone=_s(d.get("time_zone") or "UTC"),
+            status=_s(d.get("status")),
+            zuid=_s(d.get("zuid")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True)
+class Org:
+    id: str
+    company_name: str
+    edition: str  # license_details.paid_type, e.g. "enterprise"
+    time_zone: str
+    type: str  # production | sandbox | developer | bigin
+    domain_name: str
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Org:
+        license_details = d.get("license_details") or {}
+        return cls(
+            id=_s(d.get("id")),
+            company_name=_s(d.get("company_name")),
+            edition=_s(license_details.get("paid_type")),
+            time_zone=_s(d.get("time_zone") or "UTC"),
+            type=_s(d.get("type")),
+            domain_name=_s(d.get("domain_name")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    records: list[dict[str, Any]]  # each has "id" plus the requested fields
+    page: int
+    per_page: int
+    more_records: bool
+    next_page_token: str | None = None
+
+
+@dataclass(frozen=True)
+class MassUpdateScheduled:
+    """cvid mode: Zoho scheduled a background job."""
+
+    job_id: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """One entry of an ids-mode mass update or an update-records call."""
+
+    id: str
+    ok: bool
+    code: str
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MassUpdateJobStatus:
+    status: str  # SCHEDULED | QUEUED | RUNNING | SUSPENDED | COMPLETED | FAILED
+    total_count: int
+    updated_count: int
+    not_updated_count: int
+    failed_count: int
+
+    FINISHED = frozenset({"COMPLETED", "FAILED"})
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> MassUpdateJobStatus:
+        return cls(
+            status=_s(d.get("Status")).upper(),
+            total_count=_i(d.get("Total_Count")),
+            updated_count=_i(d.get("Updated_Count")),
+            not_updated_count=_i(d.get("Not_Updated_Count")),
+            failed_count=_i(d.get("Failed_Count")),
+        )
+
+
+@dataclass(frozen=True)
+class TokenResponse:
+    access_token: str
+    refresh_token: str | None
+    api_domain: str
+    expires_in: int  # seconds
+    scope: str = ""
+    token_type: str = "Bearer"
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    zuid: str
+    email: str
+    first_name: str
+    last_name: str
+    display_name: str

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the project's settings with test-only environment defaults."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "0PDmyxSybPzNXYDd4MBJy2-gAlUgZeKbSAO9UuKV_Zo=")
+os.environ.setdefault("HTTPS", "0")
+os.environ.setdefault("ZOHOSIM_JOB_SECONDS_PER_RECORD", "0")
+os.environ.setdefault("ZOHOSIM_JOB_START_DELAY", "0")
+
+from crmupdate.settings import *  # noqa: E402,F403
+from crmupdate.settings import STORAGES  # noqa: E402
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+(BASE_DIR / "staticfiles").mkdir(exist_ok=True)  # noqa: F405  (whitenoise warns without it)
