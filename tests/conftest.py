@@ -3,3 +3,5 @@ import os
 # Browser tests drive a live server from the test thread; Django's async-safety check would
 # otherwise refuse database access during their teardown.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.fixtures_sim", "tests.fixtures_accounts"]

@@ -11,6 +11,9 @@ os.environ.setdefault("ZOHOSIM_JOB_START_DELAY", "0")
 from crmupdate.settings import *  # noqa: E402,F403
 from crmupdate.settings import STORAGES  # noqa: E402
 
+if not os.environ.get("DATABASE_URL") and os.environ.get("CRMUPDATE_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"]["NAME"] = BASE_DIR / os.environ["CRMUPDATE_TEST_DB_NAME"]  # noqa: F405
+
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

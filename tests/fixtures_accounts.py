@@ -1,0 +1,1 @@
+"""Signed-in user fixtures (filled in with sign-in)."""
