@@ -44,7 +44,9 @@ class Module:
 
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> Module:
-        status = _s(d.get("status")) or ("visible" if d.get("visibility", 1) == 1 else "user_hidden")
+        status = _s(d.get("status")) or (
+            "visible" if d.get("visibility", 1) == 1 else "user_hidden"
+        )
         visible = d.get("visible")
         if visible is None:
             visible = status == "visible"
@@ -282,6 +284,25 @@ class TokenResponse:
     scope: str = ""
     token_type: str = "Bearer"
 
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> TokenResponse:
+        # Older Zoho answers carry "expires_in_sec" (seconds) and "expires_in" in milliseconds.
+        if d.get("expires_in_sec") is not None:
+            expires_in = _i(d.get("expires_in_sec"), 3600)
+        else:
+            expires_in = _i(d.get("expires_in"), 3600)
+        return cls(
+            access_token=_s(d.get("access_token")),
+            refresh_token=_s(d.get("refresh_token")) or None,
+            api_domain=_s(d.get("api_domain")).rstrip("/"),
+            expires_in=expires_in,
+            scope=_s(d.get("scope")),
+            token_type=_s(d.get("token_type") or "Bearer"),
+        )
+
+    def __repr__(self) -> str:  # tokens stay out of logs and tracebacks
+        return f"TokenResponse(api_domain={self.api_domain!r}, expires_in={self.expires_in!r})"
+
 
 @dataclass(frozen=True)
 class UserInfo:
@@ -290,3 +311,13 @@ class UserInfo:
     first_name: str
     last_name: str
     display_name: str
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> UserInfo:
+        return cls(
+            zuid=_s(d.get("ZUID")),
+            email=_s(d.get("Email")),
+            first_name=_s(d.get("First_Name")),
+            last_name=_s(d.get("Last_Name")),
+            display_name=_s(d.get("Display_Name")),
+        )

@@ -1,0 +1,337 @@
+"""The HTTP transport under every Zoho call (CRM API and accounts server).
+
+It owns the pooled `requests` session, the timeout on every call, retries of reads with
+backoff, one log line per call, and the mapping of every failure to `ZohoError`: network
+failures, unreadable answers, and the CRM API's two error envelopes (a top-level error object
+under 4xx, or error entries in `data[]`). What a successful body means is left to the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from http.cookiejar import DefaultCookiePolicy
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+
+from crmupdate.zoho.errors import ErrorCategory, ZohoError
+
+logger = logging.getLogger("crmupdate.zoho")
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_READ_ATTEMPTS = 3
+# Sleeps between attempts: 0.5 s, then 1 s, then 2 s... Short, because a person may be waiting.
+BACKOFF_SECONDS = 0.5
+
+# Codes from Zoho's status-code pages and the seed, grouped by what a caller can do about them.
+AUTH_CODES = frozenset({"INVALID_TOKEN", "AUTHENTICATION_FAILURE", "INVALID_OAUTHTOKEN"})
+SCOPE_MISMATCH = "OAUTH_SCOPE_MISMATCH"
+RATE_LIMIT_CODES = frozenset({"TOO_MANY_REQUESTS"})
+# ALREADY_SCHEDULED: another job runs on the same view; trying again later succeeds.
+TRANSIENT_CODES = frozenset({"INTERNAL_ERROR", "ALREADY_SCHEDULED"})
+
+SCOPE_MISMATCH_HINT = (
+    "The Zoho sign-in does not include the permission this needs. A fresh access token will "
+    "not add it: sign in with Zoho again and accept every requested permission."
+)
+
+# Our own codes, for failures where Zoho's answer never arrived or could not be read.
+NETWORK_ERROR = "NETWORK_ERROR"
+TIMEOUT = "TIMEOUT"
+MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
+
+
+class RetryPolicy(Enum):
+    #: Reads: retried with backoff when Zoho or the network failed (TRANSIENT errors).
+    READ = "read"
+    #: Calls that change something: retried only if the request never left this machine.
+    WRITE = "write"
+
+
+@dataclass(frozen=True)
+class ZohoResponse:
+    status: int
+    body: dict[str, Any] | None  # None for 204 No Content
+    headers: Mapping[str, str]
+
+
+#: Turns an HTTP status and parsed JSON body into an error, or None when the answer is good.
+ErrorMapper = Callable[[int, dict[str, Any] | None], ZohoError | None]
+
+
+def category_for(code: str, http_status: int | None) -> ErrorCategory:
+    """What a caller can do about a Zoho error code: the project's category mapping."""
+    if code == SCOPE_MISMATCH:
+        # A refreshed token carries the same scopes; only a new sign-in grants more.
+        return ErrorCategory.PERMANENT
+    if code in AUTH_CODES or http_status == 401:
+        return ErrorCategory.AUTH
+    if code in RATE_LIMIT_CODES or http_status == 429:
+        return ErrorCategory.RATE_LIMITED
+    if code in TRANSIENT_CODES or (http_status or 0) >= 500:
+        return ErrorCategory.TRANSIENT
+    return ErrorCategory.PERMANENT
+
+
+def error_from_entry(entry: Mapping[str, Any], *, http_status: int | None) -> ZohoError:
+    """A ZohoError from one `API_Exception` object (top-level, or an entry of `data[]`)."""
+    code = str(entry.get("code") or "").strip() or f"HTTP_{http_status}"
+    message = str(entry.get("message") or "").strip()
+    if not message:
+        message = f"Zoho refused the request (HTTP {http_status})."
+    if code == SCOPE_MISMATCH:
+        message = f"{message}. {SCOPE_MISMATCH_HINT}" if message else SCOPE_MISMATCH_HINT
+    details = entry.get("details")
+    return ZohoError(
+        code=code,
+        message=message,
+        details=dict(details) if isinstance(details, Mapping) else {},
+        http_status=http_status,
+        category=category_for(code, http_status),
+    )
+
+
+def is_error_entry(entry: Any) -> bool:
+    return isinstance(entry, Mapping) and str(entry.get("status", "")).lower() == "error"
+
+
+def first_data_entry(body: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    data = body.get("data") if body else None
+    if isinstance(data, list) and data and isinstance(data[0], Mapping):
+        return data[0]
+    return None
+
+
+def crm_error(status: int, body: dict[str, Any] | None) -> ZohoError | None:
+    """The CRM API's error envelopes: a top-level error object, or errors inside `data[]`.
+
+    A 2xx answer is only an error when its body is a bare top-level error object; error
+    entries inside a 2xx `data[]` are per-entry results the caller interprets.
+    """
+    if body is not None and is_error_entry(body) and "code" in body:
+        return error_from_entry(body, http_status=status)
+    if status < 400:
+        return None
+    entry = first_data_entry(body)
+    if entry is not None and "code" in entry:
+        return error_from_entry(entry, http_status=status)
+    return unreadable_answer(status)
+
+
+def unreadable_answer(status: int) -> ZohoError:
+    """An answer without a body we understand (HTML from a proxy, cut-off JSON...)."""
+    if status >= 400:
+        category = category_for("", status)
+        message = f"Zoho answered HTTP {status} without an error description."
+    elif 300 <= status < 400:
+        category = ErrorCategory.PERMANENT
+        message = f"Zoho answered with an unexpected redirect (HTTP {status})."
+    else:
+        category = ErrorCategory.TRANSIENT
+        message = f"Zoho sent an answer that could not be read (HTTP {status})."
+    return ZohoError(
+        code=MALFORMED_RESPONSE, message=message, http_status=status, category=category
+    )
+
+
+def network_error(
+    exc: requests.exceptions.RequestException, *, host: str, timeout: float
+) -> ZohoError:
+    """A ZohoError for a request that got no HTTP answer, with a message a person can read.
+
+    `sent` is False only when the connection was never made (refused, unknown host, connect
+    timeout, TLS handshake): then nothing can have reached Zoho and a retry is safe.
+    """
+    seconds = f"{timeout:g} second{'' if timeout == 1 else 's'}"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        code, sent = TIMEOUT, False
+        message = f"Could not connect to Zoho ({host}) within {seconds}."
+    elif isinstance(exc, requests.exceptions.Timeout):
+        code, sent = TIMEOUT, True
+        message = f"Zoho did not answer within {seconds}."
+    elif isinstance(exc, requests.exceptions.SSLError):
+        code, sent = NETWORK_ERROR, False
+        message = f"Could not open a secure connection to Zoho ({host})."
+    elif isinstance(exc, requests.exceptions.ConnectionError) and _never_connected(exc):
+        code, sent = NETWORK_ERROR, False
+        message = f"Could not connect to Zoho ({host}): the connection was refused or failed."
+    else:
+        code, sent = NETWORK_ERROR, True
+        message = f"The connection to Zoho ({host}) broke before its answer arrived."
+    return ZohoError(
+        code=code, message=message, category=ErrorCategory.TRANSIENT, http_status=None, sent=sent
+    )
+
+
+def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    # requests wraps urllib3's MaxRetryError, whose `reason` says why; NewConnectionError
+    # (refused, unreachable, DNS failure) means the request was never written.
+    cause: Any = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, NewConnectionError)
+
+
+class _NoCookies(DefaultCookiePolicy):
+    """The shared session serves every team: never let one user's cookies reach another."""
+
+    def set_ok(self, cookie: Any, request: Any) -> bool:
+        return False
+
+
+_shared_session: requests.Session | None = None
+_shared_session_lock = threading.Lock()
+
+
+def shared_session() -> requests.Session:
+    """The process-wide pooled session (connections to Zoho are reused across clients)."""
+    global _shared_session
+    with _shared_session_lock:
+        if _shared_session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=8, pool_maxsize=32)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            session.cookies.set_policy(_NoCookies())
+            session.headers["User-Agent"] = "crmupdate"
+            _shared_session = session
+        return _shared_session
+
+
+class Transport:
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+        read_attempts: int = DEFAULT_READ_ATTEMPTS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.timeout = timeout
+        self.session = session or shared_session()
+        self.read_attempts = max(1, read_attempts)
+        self.sleep = sleep
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        policy: RetryPolicy,
+        map_error: ErrorMapper = crm_error,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ZohoResponse:
+        """Send one Zoho call; return its answer or raise ZohoError.
+
+        JSON bodies are sent compact (`{"data":[...],"cvid":"..."}`), keys in the given order.
+        """
+        send_headers = {"Accept": "application/json", **(headers or {})}
+        data: str | Mapping[str, str] | None = form
+        if json_body is not None:
+            data = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False)
+            send_headers["Content-Type"] = "application/json"
+        attempt = 1
+        while True:
+            try:
+                return self._send_once(method, url, params, data, send_headers, map_error)
+            except ZohoError as error:
+                if not self._may_retry(error, policy, attempt):
+                    raise
+            self.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
+            attempt += 1
+
+    def _may_retry(self, error: ZohoError, policy: RetryPolicy, attempt: int) -> bool:
+        if attempt >= self.read_attempts or error.category != ErrorCategory.TRANSIENT:
+            return False
+        return policy == RetryPolicy.READ or not error.sent
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        data: str | Mapping[str, str] | None,
+        headers: Mapping[str, str],
+        map_error: ErrorMapper,
+    ) -> ZohoResponse:
+        parts = urlsplit(url)
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                data=data.encode() if isinstance(data, str) else data,
+                headers=dict(headers),
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.exceptions.RequestException as exc:
+            failure = network_error(exc, host=parts.netloc, timeout=self.timeout)
+            _log(method, parts.netloc, parts.path, params, started, "-", failure.code)
+            raise failure from exc
+
+        status = response.status_code
+        body, readable = _parse_body(response)
+        error: ZohoError | None
+        if not readable:
+            error = unreadable_answer(status)
+        elif body is None and 200 <= status < 300 and status != 204:
+            error = unreadable_answer(status)  # a success that should have had a body
+        else:
+            error = map_error(status, body)
+        if error is None and not 200 <= status < 300:
+            error = unreadable_answer(status)
+        _log(
+            method, parts.netloc, parts.path, params, started, status, error.code if error else None
+        )
+        if error is not None:
+            raise error
+        return ZohoResponse(status=status, body=body, headers=response.headers)
+
+
+def _parse_body(response: requests.Response) -> tuple[dict[str, Any] | None, bool]:
+    """(JSON object or None, readable). Empty bodies are None; non-objects are unreadable."""
+    if response.status_code == 204 or not response.content.strip():
+        return None, True
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None, False
+    if not isinstance(body, dict):
+        return None, False
+    return body, True
+
+
+def _log(
+    method: str,
+    host: str,
+    path: str,
+    params: Mapping[str, str] | None,
+    started: float,
+    status: int | str,
+    code: str | None,
+) -> None:
+    # Query *names* only: values can be record ids or, on accounts calls, secrets.
+    names = ",".join(params) if params else "-"
+    logger.info(
+        "zoho %s %s%s params=%s status=%s code=%s duration_ms=%d",
+        method,
+        host,
+        path,
+        names,
+        status,
+        code or "-",
+        (time.monotonic() - started) * 1000,
+    )
