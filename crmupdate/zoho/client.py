@@ -99,7 +99,7 @@ class ZohoClient:
                 params["page"] = str(page)
             body = self._get("settings/custom_views", params)
             views += [CustomView.from_api(v) for v in _objects(body, "custom_views")]
-            info = _info(body) or info
+            info = info or _info(body)  # the default view and labels come with the first page
             if not _info(body).get("more_records"):
                 break
         translation = info.get("translation")

@@ -117,7 +117,7 @@ def crm_error(status: int, body: dict[str, Any] | None) -> ZohoError | None:
     A 2xx answer is only an error when its body is a bare top-level error object; error
     entries inside a 2xx `data[]` are per-entry results the caller interprets.
     """
-    if body is not None and is_error_entry(body) and "code" in body:
+    if body is not None and "code" in body and (status >= 400 or is_error_entry(body)):
         return error_from_entry(body, http_status=status)
     if status < 400:
         return None
@@ -285,14 +285,12 @@ class Transport:
         status = response.status_code
         body, readable = _parse_body(response)
         error: ZohoError | None
-        if not readable:
-            error = unreadable_answer(status)
+        if not readable or 300 <= status < 400:
+            error = unreadable_answer(status)  # redirects are never followed
         elif body is None and 200 <= status < 300 and status != 204:
             error = unreadable_answer(status)  # a success that should have had a body
         else:
             error = map_error(status, body)
-        if error is None and not 200 <= status < 300:
-            error = unreadable_answer(status)
         _log(
             method, parts.netloc, parts.path, params, started, status, error.code if error else None
         )
