@@ -1,0 +1,280 @@
+"""Plain-language explanations of every error Zoho (or the way to Zoho) can answer.
+
+Sources: the seed's seven recorded errors, and Zoho's mass-update, status and generic error
+tables (see /work/shared/zoho-crm-api.md §1.5, §2, §5.9 and §6). Zoho's own code, message and
+details are always stored and shown verbatim next to these; this module only says what they
+mean for the person and what to do next. Unknown codes get a generic explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Our own codes, for failures where no Zoho answer could be used.
+NETWORK_ERROR = "NETWORK_ERROR"
+TIMEOUT = "TIMEOUT"
+MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
+REAUTH_REQUIRED = "REAUTH_REQUIRED"
+SUBMIT_INTERRUPTED = "SUBMIT_INTERRUPTED"
+TRACKING_LOST = "TRACKING_LOST"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    text: str  # what happened, in plain words
+    next_step: str  # what the person should do (or what we do for them)
+    automatic_retry: bool = False  # True when the app waits and tries again by itself
+
+
+_GENERIC = Explanation(
+    "Zoho refused this change.",
+    "Check the details below. If the reason is not clear, ask your Zoho administrator.",
+)
+
+_BY_CODE: dict[str, Explanation] = {
+    "ALREADY_SCHEDULED": Explanation(
+        "Another mass update is still running on this view in Zoho (perhaps started by "
+        "someone else, or directly in Zoho). Zoho runs only one at a time per view.",
+        "Nothing to do: this step waits and starts by itself as soon as the other one finishes.",
+        automatic_retry=True,
+    ),
+    "TOO_MANY_REQUESTS": Explanation(
+        "Zoho is limiting how many requests your organisation can make right now (its API "
+        "limit for the day, or too many at the same moment).",
+        "Nothing to do: we wait and try again automatically.",
+        automatic_retry=True,
+    ),
+    "MANDATORY_NOT_FOUND": Explanation(
+        "Zoho said a required part of the request was missing (the view, or the job to look up).",
+        "This is a problem on our side, not yours. Please start the update again; if it "
+        "happens again, tell us.",
+    ),
+    "LIMIT_EXCEEDED": Explanation(
+        "The view holds more than 50,000 records, the most Zoho changes in one mass update.",
+        "Narrow the view in Zoho (add a filter) or split it into smaller views, then start "
+        "a new update for each.",
+    ),
+    "NO_RECORDS_FOUND": Explanation(
+        "The view has no records, so there was nothing to change.",
+        "Check the view's filter in Zoho, or pick another view.",
+    ),
+    "NO_PERMISSION": Explanation(
+        "Your Zoho profile is not allowed to do this mass update (mass update permission, "
+        "edit permission on the field, or access to the view).",
+        "Ask a Zoho administrator to give your profile the 'Mass Update' permission, edit "
+        "access to the field and access to the view.",
+    ),
+    "AUTHORIZATION_FAILED": Explanation(
+        "Your Zoho user does not have enough privileges to schedule a mass update.",
+        "Ask a Zoho administrator to give your profile the 'Mass Update' permission.",
+    ),
+    "CANNOT_PERFORM_ACTION": Explanation(
+        "Zoho does not allow you to change some of these records.",
+        "Ask a Zoho administrator about your access to these records.",
+    ),
+    "CANNOT_PROCESS": Explanation(
+        "Some records are marked 'stop processing' in Zoho and cannot be changed.",
+        "Remove them from the view, or ask an administrator to release them.",
+    ),
+    "RECORD_IN_BLUEPRINT": Explanation(
+        "Some records are in a Blueprint, which controls this field; Zoho will not change "
+        "it outside the Blueprint's transitions.",
+        "Move the records through their Blueprint in Zoho, or pick another field.",
+    ),
+    "NOT_APPROVED": Explanation(
+        "Some records are waiting for approval in Zoho and cannot be changed yet.",
+        "Approve or reject them in Zoho first, then run the update again.",
+    ),
+    "RECORD_LOCKED": Explanation(
+        "Some records are locked in Zoho (waiting for approval, or locked by a rule).",
+        "Unlock or approve them in Zoho first, then run the update again.",
+    ),
+    "CONVERTED_RECORD": Explanation(
+        "Some records were already converted (for example a lead turned into a contact) "
+        "and can no longer be changed.",
+        "Remove converted records from the view, then run the update again.",
+    ),
+    "MAPPING_MISMATCH": Explanation(
+        "The new value does not fit another field of the records (for example a Stage "
+        "that does not belong to the record's Pipeline).",
+        "Pick a value that fits every record in the view, or narrow the view.",
+    ),
+    "INVALID_MODULE": Explanation(
+        "Zoho does not accept mass updates for this module (or it no longer exists).",
+        "Pick another module. If you expected this one to work, ask your Zoho administrator.",
+    ),
+    "NOT_SUPPORTED": Explanation(
+        "Zoho does not support this for your organisation. Scheduled mass updates of a whole "
+        "view need the Enterprise edition or higher.",
+        "Ask your Zoho administrator which edition your organisation has.",
+    ),
+    "FEATURE_NOT_SUPPORTED": Explanation(
+        "Scheduled mass updates of a whole view are not available in your Zoho edition.",
+        "Ask your Zoho administrator: this needs the Enterprise edition or higher.",
+    ),
+    "OAUTH_SCOPE_MISMATCH": Explanation(
+        "Your Zoho sign-in does not include permission for this action.",
+        "Sign out, sign in with Zoho again and accept every permission it asks for. "
+        "Nothing is lost.",
+    ),
+    "INVALID_TOKEN": Explanation(
+        "Your Zoho sign-in has expired or was revoked.",
+        "Sign in with Zoho again. Nothing is lost: the update continues where it stopped.",
+    ),
+    "INVALID_OAUTHTOKEN": Explanation(
+        "Your Zoho sign-in has expired or was revoked.",
+        "Sign in with Zoho again. Nothing is lost: the update continues where it stopped.",
+    ),
+    "AUTHENTICATION_FAILURE": Explanation(
+        "Zoho did not accept the sign-in we sent.",
+        "Sign in with Zoho again. Nothing is lost: the update continues where it stopped.",
+    ),
+    REAUTH_REQUIRED: Explanation(
+        "Your Zoho sign-in has expired or was revoked, so we cannot talk to Zoho for you.",
+        "Sign in with Zoho again. Nothing is lost: the update continues where it stopped.",
+    ),
+    "INTERNAL_ERROR": Explanation(
+        "Zoho had an internal error.",
+        "Wait a few minutes and try again. If it keeps happening, Zoho may be having trouble.",
+    ),
+    "INVALID_REQUEST_METHOD": Explanation(
+        "Zoho did not accept the kind of request we sent. This is a problem on our side.",
+        "Please tell us; nothing was changed.",
+    ),
+    "INVALID_URL_PATTERN": Explanation(
+        "Zoho did not recognise the address we called. This is a problem on our side.",
+        "Please tell us; nothing was changed.",
+    ),
+    "INVALID_HOST": Explanation(
+        "We called the wrong Zoho address for your data centre.",
+        "Sign in with Zoho again; if it keeps happening, tell us.",
+    ),
+    "NOT_FOUND": Explanation(
+        "Zoho no longer knows this mass-update job.",
+        "Open the view in Zoho to check whether the records were changed.",
+    ),
+    NETWORK_ERROR: Explanation(
+        "The connection to Zoho failed before its answer arrived.",
+        "Try again. We never send the same change twice by ourselves.",
+    ),
+    TIMEOUT: Explanation(
+        "Zoho did not answer in time.",
+        "Try again. We never send the same change twice by ourselves.",
+    ),
+    MALFORMED_RESPONSE: Explanation(
+        "Zoho sent an answer we could not read (Zoho or a network device may be having trouble).",
+        "Try again in a few minutes.",
+    ),
+    SUBMIT_INTERRUPTED: Explanation(
+        "We were sending this step to Zoho when our worker stopped, so we do not know whether "
+        "Zoho received it.",
+        "Open the view in Zoho: if the records already hold the new value, there is nothing "
+        "to do. Otherwise press 'Send to Zoho again'.",
+    ),
+    TRACKING_LOST: Explanation(
+        "Zoho stopped reporting on this job, so we cannot tell how it ended.",
+        "Open the view in Zoho to check whether the records were changed.",
+    ),
+}
+
+_MAYBE_SENT = (
+    "Zoho may have received it before the connection failed. Open the view in Zoho first: if "
+    "the records already hold the new value, there is nothing to do; otherwise press 'Send to "
+    "Zoho again'. We never send it twice by ourselves."
+)
+
+
+def _invalid_data(
+    message: str, details: Mapping[str, Any], labels: Mapping[str, str]
+) -> Explanation:
+    api_name = str(details.get("api_name") or details.get("param_name") or "")
+    text = message.lower()
+    if api_name == "cvid" or "cvid" in text:
+        return Explanation(
+            "Zoho could not find the view (it may have been deleted, or you no longer have "
+            "access to it).",
+            "Start a new update and pick the view again.",
+        )
+    if "no field" in text or "atleast one field" in text or "at least one field" in text:
+        return Explanation(
+            "Zoho received no field to change. This is a problem on our side.",
+            "Please start the update again; if it happens again, tell us.",
+        )
+    if "max field limit" in text:
+        return Explanation(
+            "Zoho changes only one field per job (three in Deals), and this step had more.",
+            "This is a problem on our side; please tell us.",
+        )
+    field = f"“{labels.get(api_name, api_name)}”" if api_name else "one of the fields"
+    if "layout rule" in text:
+        reason = "it is controlled by a layout rule in Zoho"
+    elif "validation rule" in text:
+        reason = "it is checked by a validation rule in Zoho"
+    elif "not visible" in text:
+        reason = "it is hidden from your Zoho profile"
+    elif "mass update" in text or "scheduled mass" in text:
+        reason = "Zoho does not allow this field to be changed by a mass update"
+    elif "id given" in text or api_name == "id":
+        return Explanation(
+            "Zoho said an id we sent is not valid (a record, view or territory that no "
+            "longer exists).",
+            "Start a new update and pick the view again.",
+        )
+    elif details.get("maximum_length"):
+        reason = f"the value is too long (at most {details['maximum_length']} characters)"
+    elif details.get("maximum_decimal_place") is not None:
+        reason = (
+            f"the value has too many decimal places (at most {details['maximum_decimal_place']})"
+        )
+    elif isinstance(details.get("range"), Mapping):
+        r = details["range"]
+        reason = f"the value is out of range (from {r.get('from')} to {r.get('to')})"
+    else:
+        reason = "Zoho did not accept the value"
+    return Explanation(
+        f"Zoho refused to change {field}: {reason}.",
+        "Pick another field or value, or ask your Zoho administrator about the field.",
+    )
+
+
+def explain(
+    code: str,
+    message: str = "",
+    details: Mapping[str, Any] | None = None,
+    *,
+    http_status: int | None = None,
+    field_labels: Mapping[str, str] | None = None,
+    maybe_sent: bool = False,
+) -> Explanation:
+    """The plain explanation of one error. `field_labels` maps field API names to the labels
+    the person knows, so a refused field is named the way they saw it."""
+    code = (code or "").strip().upper()
+    details = details if isinstance(details, Mapping) else {}
+    labels = field_labels or {}
+    if code == "INVALID_DATA":
+        found = _invalid_data(message or "", details, labels)
+    elif code in _BY_CODE:
+        found = _BY_CODE[code]
+    elif http_status == 429:
+        found = _BY_CODE["TOO_MANY_REQUESTS"]
+    elif http_status == 401:
+        found = _BY_CODE["INVALID_TOKEN"]
+    elif http_status is not None and http_status >= 500:
+        found = _BY_CODE["INTERNAL_ERROR"]
+    else:
+        found = _GENERIC
+    if maybe_sent and code in {NETWORK_ERROR, TIMEOUT, MALFORMED_RESPONSE, "INTERNAL_ERROR"}:
+        found = Explanation(found.text, _MAYBE_SENT)
+    return found
+
+
+def explain_text(*args: Any, **kwargs: Any) -> str:
+    """Explanation and next step as one string (for the history's summary column)."""
+    found = explain(*args, **kwargs)
+    return f"{found.text} {found.next_step}"
+
+
+#: Every code this module explains specifically (tests check each one).
+KNOWN_CODES = frozenset(_BY_CODE) | {"INVALID_DATA"}

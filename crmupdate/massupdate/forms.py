@@ -1,0 +1,209 @@
+"""Forms of the new-update flow: module and view, then the field changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from crmupdate.massupdate.fieldforms import Change, can_clear, to_change, value_field
+from crmupdate.zoho.types import CustomViewList, Field, Module
+
+MAX_CHANGES = 20
+
+
+def view_choices(view_list: CustomViewList | None) -> list[Any]:
+    """The module's default view first, then the others grouped as Zoho groups them."""
+    if view_list is None:
+        return []
+    views = [v for v in view_list.views if v.id]
+    default = next((v for v in views if v.id == view_list.default_id), None)
+    default = default or next((v for v in views if v.default), None)
+    choices: list[Any] = []
+    if default is not None:
+        choices.append((default.id, f"{default.display_value} (default view)"))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for view in views:
+        if default is not None and view.id == default.id:
+            continue
+        label = (
+            view_list.category_labels.get(view.category) or view.category.replace("_", " ").title()
+        )
+        groups.setdefault(label or "Views", []).append((view.id, view.display_value))
+    choices += list(groups.items())
+    return choices
+
+
+class ModuleViewForm(forms.Form):
+    module = forms.ChoiceField(
+        label="Module",
+        error_messages={
+            "required": "Choose a module.",
+            "invalid_choice": "Choose a module from the list.",
+        },
+    )
+    cvid = forms.ChoiceField(
+        label="Custom view",
+        required=False,
+        error_messages={"invalid_choice": "Choose a view from the list."},
+    )
+
+    def __init__(
+        self, *args: Any, modules: list[Module], views: CustomViewList | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.modules = {m.api_name: m for m in modules}
+        self.views = views
+        self.fields["module"].choices = [("", "Choose a module")] + [
+            (m.api_name, m.plural_label) for m in modules
+        ]
+        self.fields["cvid"].choices = view_choices(views)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("module") and self.views is not None and not cleaned.get("cvid"):
+            self.add_error("cvid", "Choose the view whose records you want to change.")
+        return cleaned
+
+    def view_name(self, cvid: str) -> str:
+        for view in self.views.views if self.views else []:
+            if view.id == cvid:
+                return view.display_value
+        return cvid
+
+
+@dataclass
+class ChangeRow:
+    field: Field
+    value: forms.BoundField
+    clear: forms.BoundField | None
+    overwrite: forms.BoundField | None
+
+
+class ChangesForm(forms.Form):
+    """One row per field the person chose: a control that fits the field's type, plus "clear
+    this field" where it may be empty and "replace existing values" for multi-selects."""
+
+    add_field = forms.ChoiceField(label="Field to change", required=False)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        offered: list[Field],
+        selected: list[str],
+        time_zone: str | None = None,
+        initial: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
+        self.offered = {f.api_name: f for f in offered}
+        self.time_zone = time_zone
+        self.selected: list[str] = []
+        for api_name in selected:
+            if api_name in self.offered and api_name not in self.selected:
+                self.selected.append(api_name)
+        self.selected = self.selected[:MAX_CHANGES]
+        for api_name in self.selected:
+            field = self.offered[api_name]
+            self.fields[f"value__{api_name}"] = value_field(field, time_zone=time_zone)
+            if can_clear(field):
+                self.fields[f"clear__{api_name}"] = forms.BooleanField(
+                    label="Clear this field", required=False
+                )
+            if field.data_type == "multiselectpicklist":
+                self.fields[f"overwrite__{api_name}"] = forms.BooleanField(
+                    label="Replace existing values",
+                    required=False,
+                    help_text="Unticked, the chosen values are added to what each record has.",
+                )
+        self.fields["add_field"].choices = [("", "Choose a field")] + [
+            (f.api_name, f.label) for f in offered if f.api_name not in self.selected
+        ]
+
+    def rows(self) -> list[ChangeRow]:
+        rows = []
+        for api_name in self.selected:
+            clear = self.fields.get(f"clear__{api_name}")
+            overwrite = self.fields.get(f"overwrite__{api_name}")
+            rows.append(
+                ChangeRow(
+                    field=self.offered[api_name],
+                    value=self[f"value__{api_name}"],
+                    clear=self[f"clear__{api_name}"] if clear else None,
+                    overwrite=self[f"overwrite__{api_name}"] if overwrite else None,
+                )
+            )
+        return rows
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.selected:
+            raise forms.ValidationError("Add at least one field to change.")
+        for api_name in self.selected:
+            key = f"value__{api_name}"
+            if cleaned.get(f"clear__{api_name}") or key in self.errors:
+                continue
+            if cleaned.get(key) in (None, "", []):
+                field = self.offered[api_name]
+                self.add_error(key, _missing_message(field, can_clear(field)))
+        return cleaned
+
+    def changes(self) -> list[Change]:
+        """The validated changes, in the order the rows were added."""
+        result = []
+        for api_name in self.selected:
+            field = self.offered[api_name]
+            result.append(
+                to_change(
+                    field,
+                    self.cleaned_data.get(f"value__{api_name}"),
+                    clear=bool(self.cleaned_data.get(f"clear__{api_name}")),
+                    over_write=bool(self.cleaned_data.get(f"overwrite__{api_name}")),
+                    time_zone=self.time_zone,
+                )
+            )
+        return result
+
+
+def _missing_message(field: Field, clearable: bool) -> str:
+    kind = field.data_type
+    if kind == "boolean":
+        what = "Choose Yes or No"
+    elif kind == "picklist":
+        what = "Choose a value"
+    elif kind == "multiselectpicklist":
+        what = "Choose at least one value"
+    elif kind in {"date", "datetime"}:
+        what = "Type a date"
+    else:
+        what = "Type the new value"
+    return f"{what}, or tick “Clear this field”." if clearable else f"{what}."
+
+
+def raw_input_from(data: Any, selected: list[str]) -> dict[str, Any]:
+    """What was typed for the chosen rows, kept in the draft so a reload loses nothing."""
+    keep: dict[str, Any] = {}
+    for api_name in selected:
+        for prefix in ("value__", "clear__", "overwrite__"):
+            key = prefix + api_name
+            values = data.getlist(key) if hasattr(data, "getlist") else data.get(key)
+            if values:
+                keep[key] = values
+    return keep
+
+
+def initial_from_raw(raw: dict[str, Any], offered: list[Field]) -> dict[str, Any]:
+    """The draft's stored input as form initial values."""
+    multi = {f.api_name for f in offered if f.data_type == "multiselectpicklist"}
+    initial: dict[str, Any] = {}
+    for key, values in (raw or {}).items():
+        values = values if isinstance(values, list) else [values]
+        prefix, _, api_name = key.partition("__")
+        if prefix == "value" and api_name in multi:
+            initial[key] = [str(v) for v in values]
+        elif prefix in {"clear", "overwrite"}:
+            initial[key] = bool(values) and str(values[-1]).lower() in {"on", "true", "1"}
+        elif values:
+            initial[key] = str(values[-1])
+    return initial

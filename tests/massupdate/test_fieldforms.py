@@ -1,0 +1,225 @@
+"""Which fields are offered, the control each one gets, and what Zoho receives."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django import forms
+
+from crmupdate.massupdate.fieldforms import (
+    can_clear,
+    display_value,
+    is_offered,
+    offered_fields,
+    picklist_choices,
+    to_change,
+    value_field,
+)
+from crmupdate.zoho.types import Field
+from tests.massupdate.field_samples import LEAD_SOURCE, field, leads_fields, sample
+
+
+def test_it_offers_only_fields_zoho_lets_people_mass_update():
+    offered = [f.api_name for f in offered_fields(leads_fields())]
+    assert offered == [
+        "Annual_Revenue",
+        "Big_Number",
+        "Company",
+        "Email_Opt_Out",
+        "Follow_Up_Date",
+        "checking_multi_picklist",  # label "Languages"
+        "Lead_Source",
+        "Lead_Status",
+        "Mobile",
+        "Next_Call",
+        "No_of_Employees",
+        "Percent",
+        "Rating",
+        "Website",
+    ]
+
+
+@pytest.mark.parametrize(
+    "api_name",
+    [
+        "Owner",
+        "Email",
+        "Phone",
+        "Description",
+        "Layout",
+        "Tag",
+        "Formula_Decimal",
+        "Contact_Lookup",
+        "Created_Time",
+        "Hidden_Text",
+        "Locked_Text",
+        "Last_Name",
+    ],
+)
+def test_it_never_offers_email_lookup_multiline_layout_hidden_or_read_only_fields(api_name):
+    assert not is_offered(field(api_name))
+
+
+def test_it_does_not_offer_a_layout_field_even_when_zoho_says_mass_update():
+    # Zoho's Leads sample marks Layout mass_update: true; the docs say layouts cannot be.
+    assert field("Layout").mass_update is True
+    assert not is_offered(field("Layout"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        sample("X", "Odd", "no_such_type", "string"),
+        sample("X", "Odd", "text", "jsonarray"),
+        sample("bad name", "Odd", "text", "string"),
+        sample("", "Odd", "integer", "integer"),
+        sample("X", "Odd", "picklist", "string", pick_list_values=[]),
+        sample("X", "Odd", "integer", "integer", length=-4),
+        sample("X", "Odd", "currency", "double", length="lots", decimal_place=99),
+        {"api_name": "Only_Name"},
+        {},
+    ],
+)
+def test_odd_metadata_never_crashes(data):
+    f = Field.from_api(data)
+    if is_offered(f):
+        value_field(f, time_zone="Nowhere/Invalid")
+    offered_fields([f])
+
+
+def test_a_picklist_is_a_select_of_display_values_that_sends_the_actual_value():
+    f = Field.from_api(LEAD_SOURCE)
+    control = value_field(f)
+    assert isinstance(control, forms.ChoiceField)
+    assert ("Houston Showroom", "Houston") in control.choices
+    assert all(actual != "-None-" for actual, _ in picklist_choices(f))
+    change = to_change(f, control.clean("Houston Showroom"))
+    assert change.value == "Houston Showroom"
+    assert change.display == "Houston"
+    assert change.summary == "Lead Source -> Houston"
+
+
+def test_a_picklist_refuses_a_value_that_is_not_in_the_list():
+    with pytest.raises(forms.ValidationError, match="Choose one of the values"):
+        value_field(Field.from_api(LEAD_SOURCE)).clean("Houston")
+
+
+def test_a_multi_select_sends_an_array_and_may_replace_existing_values():
+    f = field("checking_multi_picklist")
+    control = value_field(f)
+    assert isinstance(control, forms.MultipleChoiceField)
+    added = to_change(f, control.clean(["English", "Spanish"]))
+    assert added.value == ["English", "Spanish"]
+    assert added.display == "English, Español"
+    assert added.over_write is False
+    assert added.phrase == "add English, Español to Languages"
+    replaced = to_change(f, ["Spanish"], over_write=True)
+    assert replaced.over_write is True
+    assert replaced.phrase == "set Languages to Español"
+
+
+def test_a_boolean_is_yes_or_no():
+    f = field("Email_Opt_Out")
+    control = value_field(f)
+    assert isinstance(control.widget, forms.RadioSelect)
+    assert dict(control.choices) == {"true": "Yes", "false": "No"}
+    assert to_change(f, control.clean("false")).value is False
+    assert to_change(f, "true").display == "Yes"
+    assert not can_clear(f)
+
+
+def test_an_integer_enforces_the_fields_length():
+    f = field("No_of_Employees")
+    control = value_field(f)
+    assert control.clean("1000") == 1000
+    assert to_change(f, 1000).value == 1000
+    with pytest.raises(forms.ValidationError, match="no larger than 999,999,999"):
+        control.clean("1000000000")
+    with pytest.raises(forms.ValidationError, match="whole number"):
+        control.clean("12.5")
+    with pytest.raises(forms.ValidationError, match="whole number"):
+        control.clean("1,000")
+
+
+def test_a_currency_enforces_digits_and_decimal_places():
+    f = field("Annual_Revenue")
+    control = value_field(f)
+    assert to_change(f, control.clean("1250.50")).value == 1250.5
+    assert to_change(f, control.clean("1250")).value == 1250
+    with pytest.raises(forms.ValidationError, match="at most 2 digits after the dot"):
+        control.clean("1.005")
+    with pytest.raises(forms.ValidationError, match="at most 16 digits before the dot"):
+        control.clean("1" * 17)
+
+
+def test_a_percent_shows_a_percent_sign():
+    assert to_change(field("Percent"), Decimal("12.5")).display == "12.5%"
+
+
+def test_a_bigint_declared_as_string_is_sent_as_a_string():
+    f = field("Big_Number")
+    assert to_change(f, value_field(f).clean("123456789012345678")).value == "123456789012345678"
+
+
+def test_a_date_is_sent_as_year_month_day():
+    f = field("Follow_Up_Date")
+    change = to_change(f, value_field(f).clean("2025-03-31"))
+    assert change.value == "2025-03-31"
+    assert change.display == "31 Mar 2025"
+    with pytest.raises(forms.ValidationError, match="2025-03-31"):
+        value_field(f).clean("31/03/2025")
+
+
+def test_a_date_time_is_read_in_the_persons_time_zone_and_sent_with_its_offset():
+    f = field("Next_Call")
+    control = value_field(f, time_zone="Asia/Kolkata")
+    typed = control.clean("2025-03-31T14:30")
+    change = to_change(f, typed, time_zone="Asia/Kolkata")
+    assert change.value == "2025-03-31T14:30:00+05:30"
+    assert "Asia/Kolkata" in change.display
+    summer = to_change(
+        f,
+        value_field(f, time_zone="Europe/London").clean("2025-07-01T09:00"),
+        time_zone="Europe/London",
+    )
+    assert summer.value == "2025-07-01T09:00:00+01:00"
+
+
+def test_a_date_time_with_an_unknown_time_zone_falls_back_to_utc():
+    f = field("Next_Call")
+    value = value_field(f, time_zone="Mars/Base").clean("2025-03-31 14:30")
+    assert value == dt.datetime(2025, 3, 31, 14, 30, tzinfo=dt.UTC)
+
+
+def test_text_fields_respect_zohos_length():
+    f = field("Company")
+    with pytest.raises(forms.ValidationError, match="at most 200 characters"):
+        value_field(f).clean("x" * 201)
+    assert to_change(f, "Zylker").value == "Zylker"
+
+
+def test_phone_and_website_values_are_checked():
+    phone = value_field(field("Mobile"))
+    assert phone.clean("+1 (555) 010-2000") == "+1 (555) 010-2000"
+    with pytest.raises(forms.ValidationError, match="phone number"):
+        phone.clean("call me")
+    site = value_field(field("Website"))
+    assert site.clean("www.zylker.com") == "www.zylker.com"
+    with pytest.raises(forms.ValidationError, match="www.example.com"):
+        site.clean("not a site")
+
+
+def test_clearing_sends_null_and_is_offered_only_for_fields_that_may_be_empty():
+    assert can_clear(field("Rating"))
+    assert not can_clear(field("Company"))  # system mandatory
+    change = to_change(field("Rating"), None, clear=True)
+    assert change.value is None
+    assert change.phrase == "clear Rating"
+
+
+def test_current_values_show_picklist_display_values():
+    assert display_value(field("Lead_Source"), "Houston Showroom") == "Houston"
+    assert display_value(field("checking_multi_picklist"), ["Spanish"]) == "Español"
+    assert display_value(field("Email_Opt_Out"), True) == "Yes"
+    assert display_value(None, None) == "(empty)"
+    assert display_value(None, {"name": "Patricia Boyle", "id": "1"}) == "Patricia Boyle"
