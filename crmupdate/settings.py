@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Sign-in failures -> clear pages; refused Zoho sign-ins -> "sign in again" and back.
+    "crmupdate.accounts.middleware.AccountsMiddleware",
 ]
 
 ROOT_URLCONF = "crmupdate.urls"
@@ -285,6 +287,17 @@ SOCIAL_AUTH_JSONFIELD_ENABLED = True
 SOCIAL_AUTH_URL_NAMESPACE = "social"
 SOCIAL_AUTH_ZOHO_KEY = ZOHO_CLIENT_ID
 SOCIAL_AUTH_ZOHO_SECRET = ZOHO_CLIENT_SECRET
+SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"
+SOCIAL_AUTH_LOGIN_ERROR_URL = "/signin/"
+SOCIAL_AUTH_PIPELINE = (
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_uid",
+    "crmupdate.accounts.pipeline.require_allowed_org",
+    "crmupdate.accounts.pipeline.find_account",
+    "crmupdate.accounts.pipeline.require_refresh_token",
+    "social_core.pipeline.user.get_username",
+    "crmupdate.accounts.pipeline.save_account",
+)
 
 # --- Logging ----------------------------------------------------------------------------------------
 

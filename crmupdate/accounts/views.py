@@ -1,6 +1,131 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Home and dashboard, sign-in, sign in again, account, sign out, disconnect Zoho."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from crmupdate.accounts.decorators import team_required
+from crmupdate.accounts.selectors import connection_for_user, member_for_user
+from crmupdate.accounts.services import connection_disconnect
+from crmupdate.zoho.errors import ZohoError
+
+# Sections other features add to the dashboard, each shown only once its template exists.
+DASHBOARD_SECTION_TEMPLATES = ("massupdate/dashboard_section.html",)
 
 
+@cache
+def _dashboard_sections() -> tuple[str, ...]:
+    found = []
+    for name in DASHBOARD_SECTION_TEMPLATES:
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return tuple(found)
+
+
+def _safe_next(request: HttpRequest, default: str = "") -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html")
+    if not request.user.is_authenticated:
+        return render(request, "accounts/home.html", {"next": ""})
+    member = member_for_user(user=request.user)
+    if member is None:
+        return render(request, "accounts/no_team.html", status=403)
+    connection = connection_for_user(user=request.user)
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "member": member,
+            "team": member.team,
+            "connection": connection,
+            "needs_reauth": connection is None or not connection.usable,
+            "dashboard_sections": _dashboard_sections(),
+        },
+    )
+
+
+@require_GET
+def signin(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
+    if request.user.is_authenticated and member_for_user(user=request.user) is not None:
+        connection = connection_for_user(user=request.user)
+        if connection is not None and connection.usable:
+            return HttpResponseRedirect(next_url or reverse("home"))
+        return redirect(f"{reverse('accounts:reauth')}?next={next_url or reverse('home')}")
+    return render(request, "accounts/signin.html", {"next": next_url})
+
+
+@require_GET
+def reauth(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request, reverse("home"))
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url)
+    connection = connection_for_user(user=request.user)
+    if connection is not None and connection.usable:
+        return HttpResponseRedirect(next_url)
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"next": next_url, "disconnected": connection is None or not connection.has_refresh_token},
+    )
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def account(request: HttpRequest) -> HttpResponse:
+    connection = connection_for_user(user=request.user)
+    return render(
+        request,
+        "accounts/account.html",
+        {"member": request.member, "team": request.team, "connection": connection},  # type: ignore[attr-defined]
+    )
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You are signed out.")
+    return redirect("home")
+
+
+@require_POST
+@team_required(allow_reauth=True)
+def disconnect(request: HttpRequest) -> HttpResponse:
+    try:
+        connection_disconnect(user=request.user)
+    except ZohoError as error:
+        messages.error(
+            request,
+            f"Zoho could not be reached to disconnect, so nothing was changed. Please try again "
+            f"in a minute. ({error.message})",
+        )
+        return redirect("accounts:account")
+    logout(request)
+    messages.success(
+        request,
+        "crmupdate is disconnected from your Zoho account and you are signed out. Sign in with "
+        "Zoho whenever you want to use it again.",
+    )
+    return redirect("home")
