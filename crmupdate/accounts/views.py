@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from crmupdate.accounts.decorators import team_required
-from crmupdate.accounts.selectors import connection_for_user, member_for_user
+from crmupdate.accounts.selectors import connection_for_user, member_for_user, team_members
 from crmupdate.accounts.services import connection_disconnect
 from crmupdate.zoho.errors import ZohoError
 
@@ -99,7 +99,12 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"member": request.member, "team": request.team, "connection": connection},  # type: ignore[attr-defined]
+        {
+            "member": request.member,  # type: ignore[attr-defined]
+            "team": request.team,  # type: ignore[attr-defined]
+            "team_members": team_members(team=request.team),  # type: ignore[attr-defined]
+            "connection": connection,
+        },
     )
 
 
