@@ -251,3 +251,21 @@ def test_two_processes_needing_a_fresh_token_cause_one_refresh(zoho_http):
     assert results == ["1000.once", "1000.once"]
     assert len(refreshes) == 1
     assert len([c for c in zoho_http.calls if c.request.url == TOKEN_URL]) == 1
+
+
+@pytest.mark.django_db
+def test_rotating_keys_re_encrypts_every_stored_token(settings):
+    from django.core.management import call_command
+
+    person = ZohoPerson()
+    user = save_person(person)
+    old_key = settings.TOKEN_ENCRYPTION_KEYS[0]
+    new_key = "3pjC0v4I1yW2hKcR0Qh3o6Qv2m7xgk8Cq8y2l9Yc1aE="
+    settings.TOKEN_ENCRYPTION_KEYS = [new_key, old_key]
+
+    call_command("accounts_rotate_token_keys")
+
+    settings.TOKEN_ENCRYPTION_KEYS = [new_key]  # the old key is gone
+    connection = ZohoConnection.objects.get(user=user)
+    assert token_decrypt(connection.refresh_token_encrypted) == person.refresh_token
+    assert token_decrypt(connection.access_token_encrypted) == person.access_token
