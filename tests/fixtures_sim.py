@@ -1,1 +1,152 @@
-"""Simulator fixtures (filled in with the simulator)."""
+"""Simulator fixtures (a pytest plugin loaded from tests/conftest.py).
+
+* `sim`: the practice CRM's demo data (test scale: a few hundred records per module, the
+  named views keep their meaning) in the test database, and helpers to look things up.
+* `sim_token(email, origin="http://testserver", scopes=None)`: real tokens for a demo user,
+  issued to the app's OAuth client exactly as the token endpoint would issue them. Pass
+  `live_server.url` as `origin` so `api_domain` points at the live server.
+* `api_calls(...)`: what the simulator received (`ApiCall` rows), newest last.
+* `slow_jobs`: mass-update jobs stay SCHEDULED/RUNNING until the test moves them on
+  (`slow_jobs.start(job_id)`, `slow_jobs.finish(job_id)`).
+
+Tests may import the simulator; product code never does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from crmupdate.zohosim.demo.load import demo_load
+from crmupdate.zohosim.jobs import job_progress, job_settle
+from crmupdate.zohosim.models import (
+    ApiCall,
+    SimMassUpdateJob,
+    SimModule,
+    SimOrg,
+    SimRecord,
+    SimUser,
+    SimView,
+)
+from crmupdate.zohosim.records import view_queryset
+from crmupdate.zohosim.tokens import self_client_tokens
+
+ZYLKER_ID = "738964000000020005"
+GLOBEX_ID = "612200000000020005"
+ADMIN_EMAIL = "patricia.boyle@zylker.example"
+SALES_OPS_EMAIL = "sam.ops@zylker.example"
+SALES_REP_EMAIL = "rita.rep@zylker.example"
+GLOBEX_EMAIL = "gary.globex@globex.example"
+# The seed's custom view: Zylker's "All Leads".
+SEED_CVID = "738964000000091563"
+
+
+class SimData:
+    """Look-ups into the loaded practice CRM."""
+
+    def __init__(self) -> None:
+        self.org = SimOrg.objects.get(zoho_id=ZYLKER_ID)
+        self.globex = SimOrg.objects.get(zoho_id=GLOBEX_ID)
+
+    def user(self, email: str) -> SimUser:
+        return SimUser.objects.get(email=email)
+
+    def module(self, api_name: str, *, org: SimOrg | None = None) -> SimModule:
+        return SimModule.objects.get(org=org or self.org, api_name=api_name)
+
+    def view(self, module: str, name: str, *, org: SimOrg | None = None) -> SimView:
+        return SimView.objects.select_related("module").get(
+            module=self.module(module, org=org), name=name
+        )
+
+    def view_id(self, module: str, name: str, *, org: SimOrg | None = None) -> str:
+        return self.view(module, name, org=org).zoho_id
+
+    def view_records(
+        self, module: str, name: str, *, as_user: str = ADMIN_EMAIL
+    ) -> list[SimRecord]:
+        """The records a view holds right now (criteria evaluated as `as_user`)."""
+        return list(view_queryset(self.view(module, name), self.user(as_user)))
+
+    def record(self, record_id: str | int) -> SimRecord:
+        return SimRecord.objects.get(record_id=int(record_id))
+
+    def records(self, module: str, *, org: SimOrg | None = None) -> list[SimRecord]:
+        return list(
+            SimRecord.objects.filter(module=self.module(module, org=org)).order_by("record_id")
+        )
+
+
+@pytest.fixture
+def sim(db: None) -> SimData:
+    demo_load(scale="test")
+    return SimData()
+
+
+@pytest.fixture
+def sim_token(sim: SimData) -> Callable[..., dict[str, Any]]:
+    def issue(
+        email: str = ADMIN_EMAIL,
+        origin: str = "http://testserver",
+        scopes: list[str] | None = None,
+    ) -> dict[str, Any]:
+        return self_client_tokens(email=email, origin=origin, scopes=scopes)
+
+    return issue
+
+
+@pytest.fixture
+def api_calls(db: None) -> Callable[..., list[ApiCall]]:
+    """`api_calls(path_contains="mass_update", method="POST", host="crm")` -> ApiCalls."""
+
+    def calls(
+        path_contains: str | None = None, method: str | None = None, host: str | None = None
+    ) -> list[ApiCall]:
+        qs = ApiCall.objects.order_by("id")
+        if path_contains:
+            qs = qs.filter(path__contains=path_contains)
+        if method:
+            qs = qs.filter(method=method.upper())
+        if host:
+            qs = qs.filter(host=host)
+        return list(qs)
+
+    return calls
+
+
+class SlowJobs:
+    """Controls mass-update jobs scheduled while `slow_jobs` is active."""
+
+    def _job(self, job_id: str | None) -> SimMassUpdateJob:
+        qs = SimMassUpdateJob.objects.order_by("-pk")
+        return qs.get(job_id=job_id) if job_id else qs.first()  # type: ignore[return-value]
+
+    def start(self, job_id: str | None = None) -> dict[str, Any]:
+        """Move the job (default: the newest) past its start delay: RUNNING."""
+        job = self._job(job_id)
+        job.start_delay = 0
+        job.save(update_fields=["start_delay"])
+        return job_progress(job)
+
+    def finish(self, job_id: str | None = None) -> dict[str, Any]:
+        """Complete the job now (records change), as if its time had passed."""
+        job = self._job(job_id)
+        job.due_at = timezone.now() - timedelta(seconds=1)
+        job.save(update_fields=["due_at"])
+        job_settle(job)
+        return job_progress(job)
+
+    def progress(self, job_id: str | None = None) -> dict[str, Any]:
+        return job_progress(self._job(job_id))
+
+
+@pytest.fixture
+def slow_jobs(settings: Any) -> SlowJobs:
+    """Jobs wait an hour before they start and take a minute per record."""
+    settings.ZOHOSIM_JOB_START_DELAY = 3600.0
+    settings.ZOHOSIM_JOB_SECONDS_PER_RECORD = 60.0
+    return SlowJobs()

@@ -1,0 +1,154 @@
+"""Reading and writing simulated records: view membership, pages, output, updates.
+
+Records are read in record-id order. A view's members are found by the database from the
+view's criteria (see `criteria`); the synthetic over-50,000 view makes its records up on
+demand from the demo generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from crmupdate.zohosim.criteria import criteria_q
+from crmupdate.zohosim.demo.catalog import DATA_MODULES
+from crmupdate.zohosim.demo.records import GenContext, record_values
+from crmupdate.zohosim.models import SimField, SimModule, SimRecord, SimUser, SimView
+from crmupdate.zohosim.values import InvalidValue, value_clean
+
+SYNTHETIC_TAIL = 900_000_000
+OBJECT_TYPES = ("lookup", "ownerlookup", "userlookup", "layout")
+
+
+def module_fields(module: SimModule) -> list[SimField]:
+    return list(SimField.objects.filter(module=module).order_by("sequence_number"))
+
+
+def object_field_names(module: SimModule) -> set[str]:
+    return set(
+        SimField.objects.filter(module=module, data_type__in=OBJECT_TYPES).values_list(
+            "api_name", flat=True
+        )
+    )
+
+
+def view_queryset(view: SimView, user: SimUser) -> QuerySet[SimRecord]:
+    q = criteria_q(
+        view.criteria, user_id=user.zoho_id, object_fields=object_field_names(view.module)
+    )
+    return SimRecord.objects.filter(q, module_id=view.module_id).order_by("record_id")
+
+
+def module_queryset(module: SimModule) -> QuerySet[SimRecord]:
+    return SimRecord.objects.filter(module=module).order_by("record_id")
+
+
+def view_total(view: SimView, user: SimUser) -> int:
+    if view.synthetic_total is not None:
+        return view.synthetic_total
+    return view_queryset(view, user).count()
+
+
+def rows_page(
+    view: SimView | None,
+    module: SimModule,
+    user: SimUser,
+    *,
+    offset: int,
+    limit: int,
+    after_id: int | None = None,
+) -> list[tuple[int, dict[str, Any]]]:
+    """Up to `limit` (record_id, values) pairs: from `offset`, or after `after_id` (keyset,
+    used by page tokens, stays fast deep into a large view)."""
+    if view is not None and view.synthetic_total is not None:
+        base = int(module.org.make_id(SYNTHETIC_TAIL))
+        start = offset if after_id is None else after_id - base + 1
+        stop = min(view.synthetic_total, start + limit)
+        generate = synthetic_generator(module)
+        return [(base + i, generate(i)) for i in range(max(start, 0), stop)]
+    qs = view_queryset(view, user) if view is not None else module_queryset(module)
+    if after_id is not None:
+        qs = qs.filter(record_id__gt=after_id)
+    else:
+        qs = qs[offset:] if offset else qs
+    return list(qs.values_list("record_id", "data")[:limit])
+
+
+def synthetic_generator(module: SimModule) -> Callable[[int], dict[str, Any]]:
+    """Values of record `i` of the synthetic view (same generator as the demo data)."""
+    spec = next(m for m in DATA_MODULES if m.api_name == module.api_name)
+    users = [u.ref() for u in module.org.users.filter(status="active")]
+    ctx = GenContext(
+        prefix=module.org.prefix,
+        users=users,
+        creator=users[0],
+        layout={"name": "Standard", "id": module.layout_id},
+        account_refs=[],
+    )
+    return lambda i: record_values(spec, 50_000_000 + i, ctx)
+
+
+def record_json(record_id: int, data: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    out = {name: data.get(name) for name in fields if name != "id"}
+    out["id"] = str(record_id)
+    return out
+
+
+def zoho_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def ref_lookup_for(module: SimModule) -> Callable[[SimField, str], dict[str, str] | None]:
+    """Resolves ids sent for lookup-type fields to Zoho's `{"name", "id"}` objects."""
+
+    def lookup(field: SimField, ref_id: str) -> dict[str, str] | None:
+        if not ref_id.isdigit():
+            return None
+        if field.data_type in ("ownerlookup", "userlookup"):
+            user = SimUser.objects.filter(
+                org_id=module.org_id, zoho_id=ref_id, status="active"
+            ).first()
+            return user.ref() if user else None
+        if field.data_type == "layout":
+            return {"name": "Standard", "id": ref_id} if ref_id == module.layout_id else None
+        target = (field.meta.get("lookup") or {}).get("module", {}).get("api_name")
+        row = SimRecord.objects.filter(
+            module__org_id=module.org_id, module__api_name=target, record_id=int(ref_id)
+        ).first()
+        if row is None:
+            return None
+        name = next(
+            (
+                row.data[k]
+                for k in ("Account_Name", "Deal_Name", "Name", "Last_Name")
+                if isinstance(row.data.get(k), str)
+            ),
+            str(row.record_id),
+        )
+        return {"name": name, "id": ref_id}
+
+    return lookup
+
+
+def values_clean(
+    module: SimModule,
+    fields_by_name: dict[str, SimField],
+    values: dict[str, Any],
+    *,
+    json_path: str,
+) -> dict[str, Any]:
+    """Every value checked (raises InvalidValue on the first bad one)."""
+    lookup = ref_lookup_for(module)
+    cleaned = {}
+    for name, value in values.items():
+        field = fields_by_name[name]
+        cleaned[name] = value_clean(
+            field, value, json_path=f"{json_path}.{name}", ref_lookup=lookup
+        )
+    return cleaned
+
+
+__all__ = ["InvalidValue", "values_clean"]
