@@ -210,17 +210,19 @@ def _accounts_error(status: int, body: dict[str, Any] | None, *, grant: str) -> 
         )
     if str(body.get("response", "")).lower() == "error" or body.get("status") == "failure":
         cause = str(body.get("cause") or body.get("code") or f"HTTP_{status}")
-        auth = cause in _USER_INFO_AUTH_CAUSES or status == 401
-        if auth:
+        if "SCOPE" in cause.upper():
+            # A refreshed token carries the same scopes; only a new sign-in grants more.
+            category, message = ErrorCategory.PERMANENT, SCOPE_MISMATCH_HINT
+        elif cause in _USER_INFO_AUTH_CAUSES or status == 401:
+            category = ErrorCategory.AUTH
             message = "Zoho did not accept the access token. Please sign in again."
-        elif "SCOPE" in cause.upper():
-            message = SCOPE_MISMATCH_HINT
         else:
+            category = category_for(cause, status)
             message = f"Zoho's accounts server refused the request ({cause})."
         return ZohoError(
             code=cause,
             message=message,
-            category=ErrorCategory.AUTH if auth else category_for(cause, status),
+            category=category,
             http_status=status,
         )
     if status >= 400:

@@ -236,6 +236,8 @@ def test_user_info_returns_who_signed_in(mocked):
     ("status", "body", "category"),
     [
         (200, {"response": "error", "cause": "INVALID_OAUTHSCOPE"}, ErrorCategory.PERMANENT),
+        # A missing scope is not cured by a fresh token, even under 401.
+        (401, {"response": "error", "cause": "INVALID_OAUTHSCOPE"}, ErrorCategory.PERMANENT),
         (200, {"response": "error", "cause": "INVALID_OAUTHTOKEN"}, ErrorCategory.AUTH),
         (401, {"response": "error", "cause": "SOMETHING"}, ErrorCategory.AUTH),
     ],
