@@ -121,6 +121,20 @@ if not TOKEN_ENCRYPTION_KEYS and not DEBUG:
 
 UNDO_RETENTION_DAYS = env_int("UNDO_RETENTION_DAYS", 30)
 
+# Mass updates. Zoho metadata (modules, views, fields, users) is cached per team for
+# ZOHO_METADATA_TTL seconds. The worker checks a running Zoho job after
+# MASSUPDATE_POLL_FIRST_SECONDS, then less often, at most MASSUPDATE_POLL_MAX_SECONDS apart;
+# after a 429 or ALREADY_SCHEDULED it waits MASSUPDATE_RETRY_FIRST_SECONDS, doubling up to
+# MASSUPDATE_RETRY_MAX_SECONDS. A killed worker's claim on a step runs out after
+# MASSUPDATE_LEASE_SECONDS; the watchdog looks for such steps every MASSUPDATE_WATCHDOG_SECONDS.
+ZOHO_METADATA_TTL = env_int("ZOHO_METADATA_TTL", 3600)
+MASSUPDATE_POLL_FIRST_SECONDS = env_float("MASSUPDATE_POLL_FIRST_SECONDS", 3.0)
+MASSUPDATE_POLL_MAX_SECONDS = env_float("MASSUPDATE_POLL_MAX_SECONDS", 60.0)
+MASSUPDATE_RETRY_FIRST_SECONDS = env_float("MASSUPDATE_RETRY_FIRST_SECONDS", 10.0)
+MASSUPDATE_RETRY_MAX_SECONDS = env_float("MASSUPDATE_RETRY_MAX_SECONDS", 300.0)
+MASSUPDATE_LEASE_SECONDS = env_float("MASSUPDATE_LEASE_SECONDS", 180.0)
+MASSUPDATE_WATCHDOG_SECONDS = env_float("MASSUPDATE_WATCHDOG_SECONDS", 30.0)
+
 # --- Django -----------------------------------------------------------------------------------
 
 INSTALLED_APPS = [

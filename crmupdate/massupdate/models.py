@@ -1,0 +1,254 @@
+"""What people asked Zoho to change, and how each Zoho job went.
+
+A `Draft` holds the choices while a person fills in the form (so reloads, the back button and
+second tabs lose nothing). Running it creates exactly one `MassUpdate` (one per draft and
+review: `run_token` is unique) with its ordered `Step`s, all stored before anything is sent
+to Zoho. The worker then runs the steps one Zoho job at a time.
+
+`MassUpdate` keeps denormalised summary columns (module, view, people, a readable summary of
+the changes, job ids, status, counts, last error) so the team history can filter, search and
+list a million rows without a join per row.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UpdateStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"  # waiting for the worker, or for another update on the view
+    RUNNING = "running", "Running"
+    WAITING = "waiting", "Waiting to retry"  # Zoho said "later" (429, ALREADY_SCHEDULED)
+    PAUSED = "paused", "Paused: sign in again"
+    NEEDS_ATTENTION = "needs_attention", "Needs your decision"
+    COMPLETED = "completed", "Completed"
+    COMPLETED_WITH_FAILURES = "completed_with_failures", "Completed with failures"
+    FAILED = "failed", "Failed"
+    REFUSED = "refused", "Refused by Zoho"
+
+
+FINISHED_UPDATE_STATUSES = frozenset(
+    {
+        UpdateStatus.COMPLETED,
+        UpdateStatus.COMPLETED_WITH_FAILURES,
+        UpdateStatus.FAILED,
+        UpdateStatus.REFUSED,
+    }
+)
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", "Not started"
+    SUBMITTING = "submitting", "Sending to Zoho"
+    RUNNING = "running", "Zoho job running"
+    PAUSED = "paused", "Paused: sign in again"
+    INTERRUPTED = "interrupted", "Interrupted"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    REFUSED = "refused", "Refused by Zoho"
+    SKIPPED = "skipped", "Not run"
+
+
+FINISHED_STEP_STATUSES = frozenset(
+    {StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.REFUSED, StepStatus.SKIPPED}
+)
+
+
+class Draft(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    module_api_name = models.CharField(max_length=100)
+    module_label = models.CharField(max_length=200)
+    cvid = models.CharField(max_length=40)
+    view_name = models.CharField(max_length=300)
+    # The rows of the changes form (field API names) and what was typed, not yet valid.
+    selected_fields = models.JSONField(default=list)
+    raw_input = models.JSONField(default=dict)
+    # Validated changes (fieldforms.Change dicts), set when the form is complete.
+    changes = models.JSONField(default=list)
+    # Replaced whenever the changes are saved: a review shown before an edit cannot run.
+    run_token = models.UUIDField(default=uuid.uuid4)
+    record_count = models.IntegerField(null=True, blank=True)
+    update = models.OneToOneField(
+        "MassUpdate", null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "created_by", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Draft {self.public_id} ({self.module_api_name})"
+
+
+class MassUpdate(models.Model):
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=200, blank=True)
+    created_by_email = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    module_api_name = models.CharField(max_length=100)
+    module_label = models.CharField(max_length=200)
+    cvid = models.CharField(max_length=40)
+    view_name = models.CharField(max_length=300)
+    summary = models.TextField()  # "Lead Status -> Contacted; Rating -> Hot"
+    field_names = models.TextField(blank=True)  # "Lead Status, Rating" (search)
+    changes = models.JSONField(default=list)
+    job_ids = models.TextField(blank=True)  # Zoho job ids, space separated (search)
+    status = models.CharField(
+        max_length=30, choices=UpdateStatus.choices, default=UpdateStatus.QUEUED
+    )
+    record_count = models.IntegerField(null=True, blank=True)  # the view's count at review
+    step_count = models.PositiveSmallIntegerField(default=1)
+    # Zoho's counts, summed over the steps.
+    total_count = models.IntegerField(default=0)
+    updated_count = models.IntegerField(default=0)
+    not_updated_count = models.IntegerField(default=0)
+    failed_count = models.IntegerField(default=0)
+    last_error_code = models.CharField(max_length=80, blank=True)
+    last_error_explanation = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")  # the creator's, for display
+    run_token = models.UUIDField(unique=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "-created_at"], name="mu_team_created"),
+            models.Index(fields=["team", "status", "-created_at"], name="mu_team_status"),
+            models.Index(fields=["team", "module_api_name", "-created_at"], name="mu_team_module"),
+            models.Index(fields=["team", "created_by", "-created_at"], name="mu_team_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mass update {self.pk}: {self.summary}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_UPDATE_STATUSES
+
+
+class Step(models.Model):
+    update = models.ForeignKey(MassUpdate, on_delete=models.CASCADE, related_name="steps")
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()  # 1, 2, 3... in the order they run
+    module_api_name = models.CharField(max_length=100)
+    cvid = models.CharField(max_length=40)
+    changes = models.JSONField(default=list)
+    request_data = models.JSONField(default=dict)  # the `data[0]` object sent to Zoho
+    over_write = models.BooleanField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=StepStatus.choices, default=StepStatus.PENDING)
+    zoho_status = models.CharField(max_length=20, blank=True)  # SCHEDULED ... COMPLETED, FAILED
+    job_id = models.CharField(max_length=40, blank=True)
+    total_count = models.IntegerField(default=0)
+    updated_count = models.IntegerField(default=0)
+    not_updated_count = models.IntegerField(default=0)
+    failed_count = models.IntegerField(default=0)
+    submit_attempts = models.PositiveIntegerField(default=0)
+    poll_count = models.PositiveIntegerField(default=0)
+    poll_errors = models.PositiveIntegerField(default=0)  # consecutive failed status checks
+    # True from "sending to Zoho" until the job ends: at most one per view and team.
+    holds_view = models.BooleanField(default=False)
+    # When the worker should look at this step next (None: nothing due, e.g. not its turn).
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    # A task run owns the step until the lease expires (a dead worker's lease runs out).
+    lease_owner = models.CharField(max_length=40, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)  # the last task enqueued for it
+    wait_reason = models.TextField(blank=True)  # why it is waiting, in plain words
+    maybe_sent = models.BooleanField(default=False)  # interrupted after it may have reached Zoho
+    error_code = models.CharField(max_length=80, blank=True)
+    error_message = models.TextField(blank=True)
+    error_details = models.JSONField(default=dict, blank=True)
+    error_http_status = models.IntegerField(null=True, blank=True)
+    error_category = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["update", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "position"], name="massupdate_step_position"),
+            # Zoho runs one mass update per view at a time; so do we, across all updates.
+            models.UniqueConstraint(
+                fields=["team", "cvid"],
+                condition=Q(holds_view=True),
+                name="massupdate_one_job_per_view",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_check_at"], name="mu_step_due")]
+
+    def __str__(self) -> str:
+        return f"Step {self.position} of update {self.update_id}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_STEP_STATUSES
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_count:
+            return 100 if self.status == StepStatus.COMPLETED else 0
+        done = self.updated_count + self.failed_count
+        return max(0, min(100, round(100 * done / self.total_count)))
+
+
+class StepEvent(models.Model):
+    """What happened to a step, in order: sent, Zoho's answers, errors, retries."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=30)  # submitted, status, error, waiting, retry, resumed...
+    code = models.CharField(max_length=80, blank=True)
+    message = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    http_status = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}".strip()
+
+
+class MetadataCache(models.Model):
+    """Zoho metadata per team (fields also per profile: read-only-ness differs by profile)."""
+
+    class Kind(models.TextChoices):
+        MODULES = "modules"
+        VIEWS = "views"
+        FIELDS = "fields"
+        USERS = "users"
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    module_api_name = models.CharField(max_length=100, blank=True)
+    profile = models.CharField(max_length=200, blank=True)
+    payload = models.JSONField()
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "kind", "module_api_name", "profile"],
+                name="massupdate_metadata_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.module_api_name}".strip()

@@ -1,0 +1,192 @@
+"""Sending a step to Zoho: one mass-update job per step, never twice by itself.
+
+The step is marked "sending to Zoho" (which also takes its view) before the call. Zoho's
+answer decides what follows: a job to follow, a wait ("later": 429, ALREADY_SCHEDULED, a
+connection that never opened), a pause (sign in again), a refusal (the rest of the update is
+not started), or "interrupted" when the request may have reached Zoho and only the person may
+send it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from crmupdate.massupdate import engine, explanations
+from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
+from crmupdate.massupdate.summary import update_refresh
+from crmupdate.zoho.errors import ErrorCategory, ZohoError
+from crmupdate.zoho.types import MassUpdateScheduled
+
+logger = logging.getLogger(__name__)
+
+
+def step_submit(step_id: int) -> str:
+    """Send a due step to Zoho as one mass-update job. Returns what happened (for logs)."""
+    now = timezone.now()
+    step = Step.objects.filter(pk=step_id).first()
+    if step is None or step.status != StepStatus.PENDING or not engine.is_due(step, now):
+        return "not due"
+    owner = engine.step_take(step_id, StepStatus.PENDING)
+    if owner is None:
+        return "taken by another run"
+    step = Step.objects.select_related("update", "update__created_by").get(pk=step_id)
+    try:
+        outcome = _submit_owned(step, owner)
+    finally:
+        update_refresh(step.update_id)
+    return outcome
+
+
+def _submit_owned(step: Step, owner: str) -> str:
+    earlier = Step.objects.filter(update_id=step.update_id, position__lt=step.position)
+    if earlier.exclude(status=StepStatus.COMPLETED).exists():
+        if earlier.filter(
+            status__in=[StepStatus.FAILED, StepStatus.REFUSED, StepStatus.SKIPPED]
+        ).exists():
+            engine.step_save(step.pk, owner, status=StepStatus.SKIPPED, next_check_at=None)
+            return "skipped"
+        engine.step_save(step.pk, owner, next_check_at=None)  # the earlier step will start this one
+        return "not its turn"
+    try:
+        client = engine.client_for(step.update)
+    except ZohoError as error:
+        return _submit_refused_before_sending(step, owner, error)
+
+    if not _take_view(step, owner):
+        return "queued behind another update on the view"
+    if step.update.started_at is None:
+        MassUpdate.objects.filter(pk=step.update_id, started_at=None).update(
+            started_at=timezone.now()
+        )
+    engine.event_add(
+        step, "sending", message=f"Sending to Zoho (attempt {step.submit_attempts + 1})."
+    )
+    try:
+        result = client.mass_update(
+            step.module_api_name, data=step.request_data, cvid=step.cvid, over_write=step.over_write
+        )
+    except ZohoError as error:
+        return _submit_failed(step, owner, error)
+    except Exception:
+        logger.exception("mass update submit crashed step=%s", step.pk)
+        crash = ZohoError(
+            code=explanations.SUBMIT_INTERRUPTED,
+            message="Sending to Zoho stopped unexpectedly.",
+            category=ErrorCategory.TRANSIENT,
+        )
+        engine.step_save(
+            step.pk,
+            owner,
+            status=StepStatus.INTERRUPTED,
+            holds_view=False,
+            maybe_sent=True,
+            next_check_at=None,
+            **engine.error_fields(crash),
+        )
+        engine.event_add(step, "interrupted", crash)
+        return "interrupted"
+    if not isinstance(result, MassUpdateScheduled):  # ids mode is never used here
+        raise TypeError("mass update by view did not return a job")
+    now = timezone.now()
+    engine.step_save(
+        step.pk,
+        owner,
+        status=StepStatus.RUNNING,
+        job_id=result.job_id,
+        zoho_status="SCHEDULED",
+        submitted_at=now,
+        poll_count=0,
+        poll_errors=0,
+        wait_reason="",
+        next_check_at=now + timedelta(seconds=engine.poll_delay(0)),
+        **engine.NO_ERROR,
+    )
+    engine.event_add(
+        step, "scheduled", code="SUCCESS", message=result.message, details={"job_id": result.job_id}
+    )
+    engine.schedule(step.pk, engine.POLL, now + timedelta(seconds=engine.poll_delay(0)))
+    return f"scheduled job {result.job_id}"
+
+
+def _take_view(step: Step, owner: str) -> bool:
+    """Mark the step as being sent, which also takes its view (one per team and view)."""
+    try:
+        with transaction.atomic():
+            marked = Step.objects.filter(
+                pk=step.pk, lease_owner=owner, status=StepStatus.PENDING
+            ).update(
+                status=StepStatus.SUBMITTING,
+                holds_view=True,
+                submit_attempts=F("submit_attempts") + 1,
+            )
+    except IntegrityError:
+        marked = 0
+        blocker = Step.objects.filter(team_id=step.team_id, cvid=step.cvid, holds_view=True).first()
+        who = f" (update #{blocker.update_id})" if blocker else ""
+        later = timezone.now() + timedelta(
+            seconds=engine.setting_seconds("MASSUPDATE_VIEW_BUSY_SECONDS", 15)
+        )
+        engine.step_save(
+            step.pk,
+            owner,
+            next_check_at=later,
+            wait_reason=f"Waiting for another update of this view{who} to finish: Zoho runs "
+            "one mass update per view at a time. This one starts by itself right after.",
+        )
+        engine.schedule(step.pk, engine.SUBMIT, later)
+        return False
+    if not marked:
+        raise RuntimeError(f"lost the claim on step {step.pk}")
+    step.submit_attempts += 1
+    return True
+
+
+def _submit_refused_before_sending(step: Step, owner: str, error: ZohoError) -> str:
+    if error.category == ErrorCategory.AUTH:
+        engine.step_pause(step, owner, error)
+        return "paused: sign-in needed"
+    # Getting a token failed for another reason (network, throttling): nothing was sent.
+    return engine.wait_and_retry(step, owner, error, step.submit_attempts + 1, StepStatus.PENDING)
+
+
+def _submit_failed(step: Step, owner: str, error: ZohoError) -> str:
+    if error.category == ErrorCategory.AUTH:  # Zoho refused the token: it did nothing
+        engine.step_pause(step, owner, error, holds_view=False)
+        return "paused: sign-in needed"
+    if error.code == "ALREADY_SCHEDULED" or error.category == ErrorCategory.RATE_LIMITED:
+        return engine.wait_and_retry(step, owner, error, step.submit_attempts, StepStatus.PENDING)
+    never_sent = error.category == ErrorCategory.TRANSIENT and not error.sent
+    if never_sent and step.submit_attempts < engine.max_submit_attempts():
+        return engine.wait_and_retry(step, owner, error, step.submit_attempts, StepStatus.PENDING)
+    if error.category == ErrorCategory.TRANSIENT:
+        # It may have reached Zoho: only the person may send it again.
+        engine.step_save(
+            step.pk,
+            owner,
+            status=StepStatus.INTERRUPTED,
+            holds_view=False,
+            maybe_sent=error.sent,
+            next_check_at=None,
+            wait_reason="",
+            **engine.error_fields(error),
+        )
+        engine.event_add(step, "interrupted", error)
+        return f"interrupted by {error.code}"
+    engine.step_save(
+        step.pk,
+        owner,
+        status=StepStatus.REFUSED,
+        holds_view=False,
+        finished_at=timezone.now(),
+        next_check_at=None,
+        wait_reason="",
+        **engine.error_fields(error),
+    )
+    engine.event_add(step, "refused", error)
+    engine.skip_after(step)
+    return f"refused with {error.code}"

@@ -1,0 +1,78 @@
+"""The update's summary columns, recomputed from its steps after every change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from crmupdate.massupdate.explanations import explain_text
+from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
+
+# Errors after which the step waits and tries again by itself.
+_WAITING_CODES = frozenset({"ALREADY_SCHEDULED", "TOO_MANY_REQUESTS"})
+
+
+def derive_status(steps: Sequence[Step]) -> str:
+    statuses = {s.status for s in steps}
+    if all(s.finished for s in steps):
+        if StepStatus.REFUSED in statuses:
+            return UpdateStatus.REFUSED
+        if StepStatus.FAILED in statuses or StepStatus.SKIPPED in statuses:
+            return UpdateStatus.FAILED
+        if any(s.failed_count for s in steps):
+            return UpdateStatus.COMPLETED_WITH_FAILURES
+        return UpdateStatus.COMPLETED
+    if StepStatus.INTERRUPTED in statuses:
+        return UpdateStatus.NEEDS_ATTENTION
+    if StepStatus.PAUSED in statuses:
+        return UpdateStatus.PAUSED
+    if statuses & {StepStatus.SUBMITTING, StepStatus.RUNNING}:
+        return UpdateStatus.RUNNING
+    current = next((s for s in steps if s.status == StepStatus.PENDING), None)
+    if current is not None and current.error_code:
+        return UpdateStatus.WAITING
+    if current is not None and current.wait_reason:
+        return UpdateStatus.QUEUED  # behind another update of the same view
+    if StepStatus.COMPLETED in statuses:
+        return UpdateStatus.RUNNING  # between two steps
+    return UpdateStatus.QUEUED
+
+
+def update_refresh(update_id: int) -> None:
+    """Recompute status, counts, job ids and last error from the steps (idempotent)."""
+    steps = list(Step.objects.filter(update_id=update_id).order_by("position"))
+    if not steps:
+        return
+    status = derive_status(steps)
+    with_error = [s for s in steps if s.error_code]
+    last = with_error[-1] if with_error else None
+    explanation = ""
+    if last is not None:
+        labels = {c.get("api_name", ""): c.get("label", "") for c in last.changes or []}
+        explanation = explain_text(
+            last.error_code,
+            last.error_message,
+            last.error_details,
+            http_status=last.error_http_status,
+            field_labels=labels,
+            maybe_sent=last.maybe_sent,
+        )
+    finished = all(s.finished for s in steps)
+    fields = {
+        "status": status,
+        "total_count": sum(s.total_count for s in steps),
+        "updated_count": sum(s.updated_count for s in steps),
+        "not_updated_count": sum(s.not_updated_count for s in steps),
+        "failed_count": sum(s.failed_count for s in steps),
+        "job_ids": " ".join(s.job_id for s in steps if s.job_id),
+        "last_error_code": last.error_code if last else "",
+        "last_error_explanation": explanation,
+        "updated_at": timezone.now(),
+    }
+    if finished:
+        ends = [s.finished_at for s in steps if s.finished_at]
+        fields["finished_at"] = max(ends) if ends else timezone.now()
+    else:
+        fields["finished_at"] = None
+    MassUpdate.objects.filter(pk=update_id).update(**fields)

@@ -1,0 +1,169 @@
+"""A killed worker, an expired sign-in, a lost task: the update still ends well, and nothing is
+sent to Zoho twice without the person deciding so."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from crmupdate.accounts.crypto import token_encrypt
+from crmupdate.accounts.models import ZohoConnection
+from crmupdate.massupdate import recovery, services, tasks
+from crmupdate.massupdate.models import Step, StepStatus, UpdateStatus
+from tests.massupdate.conftest import (
+    ACCOUNTS,
+    CRM,
+    change,
+    mass_update_bodies,
+    run_update,
+    run_worker,
+)
+from tests.massupdate.test_worker import MASS_UPDATE, scheduled, status_body
+from tests.zoho import seed_responses as seed
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def a_dead_workers_claim(step, **fields):
+    """What a worker killed mid-task leaves: its claim on the step, expired, and its task
+    stuck in RUNNING."""
+    dead = DBTaskResult.objects.filter(id=step.task_id)
+    dead.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=10))
+    Step.objects.filter(pk=step.pk).update(
+        lease_owner="dead", lease_expires_at=timezone.now() - timedelta(seconds=1), **fields
+    )
+
+
+def test_a_worker_killed_while_sending_leaves_a_decision_to_the_person(
+    member, zoho_api, fast_worker, client
+):
+    zoho_api.post(MASS_UPDATE, json=scheduled("123"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    step = update.steps.get()
+    a_dead_workers_claim(step, status=StepStatus.SUBMITTING, holds_view=True)
+
+    found = recovery.steps_recover()
+    run_worker()
+
+    assert found["interrupted"] == 1
+    assert mass_update_bodies(zoho_api) == []  # never re-sent by itself
+    step.refresh_from_db()
+    assert step.status == StepStatus.INTERRUPTED and step.maybe_sent and not step.holds_view
+    assert step.error_code == "SUBMIT_INTERRUPTED"
+
+    client.force_login(member.user)
+    page = client.get(f"/updates/{update.pk}/").content.decode()
+    assert "we do not know whether Zoho received it" in page
+    assert "Send to Zoho again" in page
+
+    client.post(f"/updates/{update.pk}/steps/{step.pk}/retry/")
+    run_worker()
+    assert len(mass_update_bodies(zoho_api)) == 1
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+
+
+def test_a_worker_killed_while_following_a_job_is_picked_up_again(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("124"))
+    zoho_api.get(MASS_UPDATE, json=status_body("RUNNING", updated=30))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
+    run_worker(max_tasks=2)  # sent, and checked once (RUNNING)
+    step = update.steps.get(position=1)
+    assert step.status == StepStatus.RUNNING
+    DBTaskResult.objects.filter(status="READY").delete()  # the worker died with the queue...
+    a_dead_workers_claim(step, next_check_at=timezone.now() - timedelta(minutes=1))
+
+    assert recovery.steps_recover()["rescheduled"] == 1
+    run_worker()
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+    assert len(mass_update_bodies(zoho_api)) == 2  # one per step, no duplicate
+
+
+def test_a_step_whose_task_is_still_queued_is_left_alone(member, zoho_api, fast_worker):
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    step = update.steps.get()
+    Step.objects.filter(pk=step.pk).update(next_check_at=timezone.now() - timedelta(minutes=5))
+    assert DBTaskResult.objects.filter(id=step.task_id, status="READY").exists()
+    assert recovery.steps_recover()["rescheduled"] == 0
+
+
+def test_the_watchdog_keeps_itself_alive_only_while_there_is_work(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("125"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    watchdogs = DBTaskResult.objects.filter(task_path=tasks.watchdog.module_path, status="READY")
+    run_update(member, [change("No_of_Employees", 1000)])
+    assert watchdogs.count() == 1
+    tasks.watchdog.call()
+    assert watchdogs.count() == 2  # an update is unfinished: it queued its successor
+    run_worker()
+    watchdogs.delete()
+    tasks.watchdog.call()
+    assert watchdogs.count() == 0  # nothing left to watch
+
+
+def sign_in_again(member):
+    ZohoConnection.objects.filter(user=member.user).update(
+        needs_reauth=False,
+        access_token_encrypted=token_encrypt("1000.after-sign-in"),
+        access_token_expires_at=timezone.now() + timedelta(hours=1),
+        updated_at=timezone.now() + timedelta(seconds=1),
+    )
+
+
+def test_an_expired_sign_in_pauses_and_resumes_after_signing_in(
+    member, zoho_api, fast_worker, client
+):
+    zoho_api.post(MASS_UPDATE, body=seed.AUTHENTICATION_FAILURE.body, status=401)
+    zoho_api.post(MASS_UPDATE, body=seed.AUTHENTICATION_FAILURE.body, status=401)
+    zoho_api.post(MASS_UPDATE, json=scheduled("126"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    zoho_api.post(
+        f"{ACCOUNTS}/oauth/v2/token",
+        json={"access_token": "1000.refreshed", "expires_in": 3600, "api_domain": CRM[:-8]},
+    )
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+
+    step = update.steps.get()
+    assert step.status == StepStatus.PAUSED
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.PAUSED
+    client.force_login(member.user)
+    page = client.get(f"/updates/{update.pk}/").content.decode()
+    assert "Sign in with Zoho again" in page and "Nothing is lost" in page
+
+    recovery.steps_recover()  # still signed out: stays paused
+    assert Step.objects.get(pk=step.pk).status == StepStatus.PAUSED
+    sign_in_again(member)
+    assert recovery.steps_recover()["resumed"] == 1
+    run_worker()
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+    sent_with = [
+        c.request.headers["Authorization"]
+        for c in zoho_api.calls
+        if c.request.method == "POST" and "mass_update" in c.request.url
+    ]
+    assert sent_with[-1] == "Zoho-oauthtoken 1000.after-sign-in"
+
+
+def test_the_resume_button_carries_on(member, zoho_api, fast_worker, client):
+    zoho_api.post(MASS_UPDATE, json=scheduled("127"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    Step.objects.filter(update=update).update(status=StepStatus.PAUSED, paused_at=timezone.now())
+    client.force_login(member.user)
+    client.post(f"/updates/{update.pk}/resume/")
+    run_worker()
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+
+
+def test_retry_is_only_for_interrupted_steps(member, zoho_api, fast_worker):
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    step = update.steps.get()
+    assert not services.step_retry(update=update, step_id=step.pk, member=member)

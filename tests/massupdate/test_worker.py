@@ -1,0 +1,276 @@
+"""The worker sends each step to Zoho once, follows its job, and handles every answer.
+
+Zoho is mocked at the HTTP seam with the seed's recorded answers; the worker loop runs
+in-process (django_tasks_db's own Worker, batch mode).
+"""
+
+import pytest
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+from crmupdate.massupdate import engine, recovery
+from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
+from tests.massupdate.conftest import CRM, change, mass_update_bodies, run_update, run_worker
+from tests.zoho import seed_responses as seed
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MASS_UPDATE = f"{CRM}/Leads/actions/mass_update"
+
+
+def status_body(status, total=300, updated=None, failed=0):
+    updated = total - failed if updated is None else updated
+    return {
+        "data": [
+            {
+                "Status": status,
+                "Total_Count": total,
+                "Updated_Count": updated,
+                "Not_Updated_Count": total - updated - failed,
+                "Failed_Count": failed,
+            }
+        ]
+    }
+
+
+def scheduled(job_id):
+    return {
+        "data": [
+            {
+                "code": "SUCCESS",
+                "details": {"job_id": job_id},
+                "message": "mass update scheduled successfully",
+                "status": "success",
+            }
+        ]
+    }
+
+
+def test_it_sends_exactly_the_seeds_request_body(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, body=seed.SUCCESS.body, status=200)
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000, label="No. of Employees")])
+    run_worker()
+
+    posts = [c for c in zoho_api.calls if c.request.method == "POST"]
+    assert len(posts) == 1
+    assert (
+        posts[0].request.body == b'{"data":[{"No_of_Employees":1000}],"cvid":"738964000000091563"}'
+    )
+    assert posts[0].request.headers["Authorization"] == "Zoho-oauthtoken 1000.access"
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+    assert update.job_ids == "738964000002152104"
+    assert (update.total_count, update.updated_count, update.failed_count) == (300, 300, 0)
+    step = update.steps.get()
+    assert step.zoho_status == "COMPLETED" and step.finished_at is not None
+    assert not step.holds_view
+
+
+def test_several_fields_run_as_steps_one_after_another(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("111"))
+    zoho_api.post(MASS_UPDATE, json=scheduled("222"))
+    zoho_api.get(MASS_UPDATE, json=status_body("RUNNING", updated=100))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
+    run_worker()
+
+    sequence = [(c.request.method, c.request.url.split("?")[-1]) for c in zoho_api.calls]
+    assert sequence[0][0] == "POST"
+    # the second job is sent only after Zoho said the first one completed
+    second_post = [i for i, (m, _) in enumerate(sequence) if m == "POST"][1]
+    assert sequence[second_post - 1] == ("GET", "job_id=111")
+    assert [b["data"] for b in mass_update_bodies(zoho_api)] == [
+        [{"No_of_Employees": 1000}],
+        [{"Rating": "Active"}],
+    ]
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+    assert update.job_ids == "111 222"
+    assert update.total_count == 600
+
+
+def test_deals_send_up_to_three_fields_per_job(member, zoho_api, fast_worker):
+    deals = f"{CRM}/Deals/actions/mass_update"
+    zoho_api.post(deals, json=scheduled("1"))
+    zoho_api.get(deals, json=status_body("COMPLETED"))
+    update = run_update(
+        member, [change("A", 1), change("B", 2), change("C", 3), change("D", 4)], module="Deals"
+    )
+    run_worker()
+    assert [b["data"] for b in mass_update_bodies(zoho_api)] == [
+        [{"A": 1, "B": 2, "C": 3}],
+        [{"D": 4}],
+    ]
+    assert update.steps.count() == 2
+
+
+def test_polls_back_off_from_seconds_to_at_most_a_minute(settings):
+    settings.MASSUPDATE_POLL_FIRST_SECONDS = 3
+    settings.MASSUPDATE_POLL_MAX_SECONDS = 60
+    delays = [engine.poll_delay(n) for n in range(12)]
+    assert delays[0] == 3
+    assert delays == sorted(delays)
+    assert max(delays) == 60
+    # an hour-long job costs few status calls
+    elapsed, calls = 0.0, 0
+    while elapsed < 3600:
+        elapsed += engine.poll_delay(calls)
+        calls += 1
+    assert calls < 75
+
+
+def test_already_scheduled_waits_and_retries_by_itself(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, body=seed.ALREADY_SCHEDULED.body, status=400)
+    zoho_api.post(MASS_UPDATE, json=scheduled("333"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+
+    assert len(mass_update_bodies(zoho_api)) == 2
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+    events = list(update.steps.get().events.values_list("kind", "code"))
+    assert ("waiting", "ALREADY_SCHEDULED") in events
+
+
+def test_too_many_requests_is_waited_out(member, zoho_api, fast_worker):
+    too_many = {"code": "TOO_MANY_REQUESTS", "details": {}, "message": "limit", "status": "error"}
+    zoho_api.post(MASS_UPDATE, json=too_many, status=429)
+    zoho_api.post(MASS_UPDATE, json=too_many, status=429)
+    zoho_api.post(MASS_UPDATE, json=scheduled("444"))
+    zoho_api.get(MASS_UPDATE, json=too_many, status=429)
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+    assert len(mass_update_bodies(zoho_api)) == 3
+    codes = [code for kind, code in update.steps.get().events.values_list("kind", "code")]
+    assert codes.count("TOO_MANY_REQUESTS") == 3
+
+
+def test_a_timeout_after_sending_is_never_resent_by_itself(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, body=requests.exceptions.ReadTimeout("slow"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+    recovery.steps_recover()
+    run_worker()
+
+    assert len(mass_update_bodies(zoho_api)) == 1
+    step = update.steps.get()
+    assert step.status == StepStatus.INTERRUPTED and step.maybe_sent
+    assert step.error_code == "TIMEOUT"
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.NEEDS_ATTENTION
+    assert "may have received it" in update.last_error_explanation
+
+
+def test_a_refused_connection_is_retried_because_nothing_was_sent(member, zoho_api, fast_worker):
+    refused = requests.exceptions.ConnectionError(
+        MaxRetryError(None, MASS_UPDATE, NewConnectionError(None, "Connection refused"))
+    )
+    zoho_api.post(MASS_UPDATE, body=refused)
+    zoho_api.post(MASS_UPDATE, json=scheduled("555"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [seed.INVALID_DATA_CVID, seed.INVALID_DATA_FIELD, seed.INVALID_DATA_NO_FIELD,
+     seed.MANDATORY_NOT_FOUND, seed.INVALID_REQUEST_METHOD],
+    ids=lambda a: a.name,
+)  # fmt: skip
+def test_a_refusal_stops_the_update_and_keeps_zohos_words(member, zoho_api, fast_worker, answer):
+    zoho_api.post(MASS_UPDATE, body=answer.body, status=answer.status)
+    update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
+    run_worker()
+
+    assert len(mass_update_bodies(zoho_api)) == 1  # never retried, the second step never sent
+    first, second = update.steps.order_by("position")
+    assert first.status == StepStatus.REFUSED and second.status == StepStatus.SKIPPED
+    import json
+
+    recorded = json.loads(answer.body)
+    recorded = recorded["data"][0] if "data" in recorded else recorded
+    assert first.error_code == recorded["code"]
+    assert first.error_message == recorded["message"]
+    assert first.error_details == recorded["details"]
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.REFUSED
+    assert update.last_error_code == recorded["code"]
+    assert update.last_error_explanation
+
+
+def test_a_job_zoho_failed_skips_the_rest(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("666"))
+    zoho_api.get(MASS_UPDATE, json=status_body("FAILED", updated=0, failed=300))
+    update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
+    run_worker()
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.FAILED
+    assert update.failed_count == 300
+    assert list(update.steps.values_list("status", flat=True)) == ["failed", "skipped"]
+
+
+def test_completed_with_some_failed_records(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("777"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED", failed=4))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED_WITH_FAILURES
+    assert (update.updated_count, update.failed_count) == (296, 4)
+
+
+def test_a_duplicate_task_sends_nothing_twice(member, zoho_api, fast_worker):
+    from django.utils import timezone
+
+    from crmupdate.massupdate.tasks import schedule_step
+
+    zoho_api.post(MASS_UPDATE, json=scheduled("888"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    step = update.steps.get()
+    for _ in range(3):
+        schedule_step(step_id=step.pk, kind=engine.SUBMIT, at=timezone.now())
+        schedule_step(step_id=step.pk, kind=engine.POLL, at=timezone.now())
+    run_worker()
+    assert len(mass_update_bodies(zoho_api)) == 1
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+
+
+def test_a_second_update_of_the_same_view_waits_for_the_first(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("901"))
+    zoho_api.post(MASS_UPDATE, json=scheduled("902"))
+    zoho_api.get(MASS_UPDATE, json=status_body("RUNNING", updated=10))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    first = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker(max_tasks=1)  # the first job is sent and running...
+    assert Step.objects.get(update=first).status == StepStatus.RUNNING
+    second = run_update(member, [change("Rating", "Active")])  # ...when the second is created
+    run_worker(max_tasks=2)  # the first's status check (RUNNING), then the second's submit
+    waiting = Step.objects.get(update=second)
+    assert waiting.status == StepStatus.PENDING
+    assert "Waiting for another update of this view" in waiting.wait_reason
+    assert MassUpdate.objects.get(pk=second.pk).status == UpdateStatus.QUEUED
+    run_worker()
+    assert len(mass_update_bodies(zoho_api)) == 2
+    assert set(MassUpdate.objects.values_list("status", flat=True)) == {UpdateStatus.COMPLETED}
+    assert not [c for c in zoho_api.calls if b"ALREADY_SCHEDULED" in (c.response.content or b"")]
+
+
+def test_updates_of_different_views_do_not_wait_for_each_other(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("1001"))
+    zoho_api.post(MASS_UPDATE, json=scheduled("1002"))
+    zoho_api.get(MASS_UPDATE, json=status_body("RUNNING"))
+    run_update(member, [change("No_of_Employees", 1000)])
+    run_update(member, [change("No_of_Employees", 1000)], cvid="42")
+    run_worker(max_tasks=2)
+    assert Step.objects.filter(status=StepStatus.RUNNING).count() == 2
