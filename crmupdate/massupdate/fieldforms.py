@@ -324,45 +324,48 @@ def to_change(
     time_zone: str | None = None,
 ) -> Change:
     """A cleaned form value as a Change: the JSON value for Zoho and the text people read."""
-    common = {"api_name": field.api_name, "label": field.label, "data_type": field.data_type}
+
+    def made(sent: Any, display: str, **extra: Any) -> Change:
+        return Change(
+            api_name=field.api_name,
+            label=field.label,
+            data_type=field.data_type,
+            value=sent,
+            display=display,
+            **extra,
+        )
+
     if clear:
-        return Change(**common, value=None, display="(empty)", clear=True)
+        return made(None, "(empty)", clear=True)
     kind = field.data_type
     if kind == "picklist":
-        display = dict(picklist_choices(field)).get(value, str(value))
-        return Change(**common, value=str(value), display=display)
+        return made(str(value), dict(picklist_choices(field)).get(value, str(value)))
     if kind == "multiselectpicklist":
         labels = dict(picklist_choices(field))
         values = [str(v) for v in value]
-        display = ", ".join(labels.get(v, v) for v in values)
-        return Change(**common, value=values, display=display, over_write=bool(over_write))
+        shown = ", ".join(labels.get(v, v) for v in values)
+        return made(values, shown, over_write=bool(over_write))
     if kind == "boolean":
         flag = value in (True, "true", "True", "on", "1")
-        return Change(**common, value=flag, display="Yes" if flag else "No")
-    if kind == "bigint":
-        number = int(value)
-        declared = (field.json_type or "").lower()
-        return Change(
-            **common, value=str(number) if declared == "string" else number, display=f"{number:,}"
-        )
-    if kind == "integer":
-        return Change(**common, value=int(value), display=f"{int(value):,}")
+        return made(flag, "Yes" if flag else "No")
+    if kind in {"integer", "bigint"}:
+        whole = int(value)
+        as_text = kind == "bigint" and (field.json_type or "").lower() == "string"
+        return made(str(whole) if as_text else whole, f"{whole:,}")
     if kind in {"double", "currency", "percent"}:
         number = Decimal(value)
         sent: int | float = int(number) if number == number.to_integral_value() else float(number)
-        shown = f"{number:,}" + ("%" if kind == "percent" else "")
-        return Change(**common, value=sent, display=shown)
+        return made(sent, f"{number:,}" + ("%" if kind == "percent" else ""))
     if kind == "date":
-        return Change(**common, value=value.isoformat(), display=f"{value.day} {value:%b %Y}")
+        return made(value.isoformat(), f"{value.day} {value:%b %Y}")
     if kind == "datetime":
         zone = person_zone(time_zone)
         local = value.astimezone(zone)
-        return Change(
-            **common,
-            value=local.replace(microsecond=0).isoformat(timespec="seconds"),
-            display=f"{local.day} {local:%b %Y, %H:%M} ({zone.key})",
+        return made(
+            local.replace(microsecond=0).isoformat(timespec="seconds"),
+            f"{local.day} {local:%b %Y, %H:%M} ({zone.key})",
         )
-    return Change(**common, value=str(value), display=str(value))
+    return made(str(value), str(value))
 
 
 def display_value(field: Field | None, value: Any) -> str:

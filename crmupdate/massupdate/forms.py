@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -50,15 +50,31 @@ class ModuleViewForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, modules: list[Module], views: CustomViewList | None, **kwargs: Any
+        self,
+        *args: Any,
+        modules: list[Module],
+        views: CustomViewList | None,
+        views_url: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.modules = {m.api_name: m for m in modules}
         self.views = views
-        self.fields["module"].choices = [("", "Choose a module")] + [
+        module_field = cast(forms.ChoiceField, self.fields["module"])
+        module_field.choices = [("", "Choose a module")] + [
             (m.api_name, m.plural_label) for m in modules
         ]
-        self.fields["cvid"].choices = view_choices(views)
+        cast(forms.ChoiceField, self.fields["cvid"]).choices = view_choices(views)
+        if views_url:
+            # With htmx, choosing a module loads its views at once; without, "Continue" does.
+            self.fields["module"].widget.attrs.update(
+                {
+                    "hx-get": views_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#view-picker",
+                    "hx-swap": "outerHTML",
+                }
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -117,7 +133,7 @@ class ChangesForm(forms.Form):
                     required=False,
                     help_text="Unticked, the chosen values are added to what each record has.",
                 )
-        self.fields["add_field"].choices = [("", "Choose a field")] + [
+        cast(forms.ChoiceField, self.fields["add_field"]).choices = [("", "Choose a field")] + [
             (f.api_name, f.label) for f in offered if f.api_name not in self.selected
         ]
 

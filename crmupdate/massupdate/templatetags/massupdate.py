@@ -1,0 +1,40 @@
+"""Template helpers for mass-update pages and the dashboard section."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+
+from crmupdate.massupdate.explanations import Explanation, explain
+from crmupdate.massupdate.selectors import updates_recent
+
+register = template.Library()
+
+
+@register.simple_tag
+def recent_updates_for(team: Any, limit: int = 5) -> list[Any]:
+    """The team's latest updates (for the dashboard)."""
+    if team is None:
+        return []
+    return list(updates_recent(team=team, limit=limit))
+
+
+@register.simple_tag
+def step_explanation(step: Any) -> Explanation:
+    """The plain explanation of a step's stored Zoho error, naming fields by their labels."""
+    labels = {c.get("api_name", ""): c.get("label", "") for c in step.changes or []}
+    return explain(
+        step.error_code,
+        step.error_message,
+        step.error_details,
+        http_status=step.error_http_status,
+        field_labels=labels,
+        maybe_sent=step.maybe_sent,
+    )
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,220 @@
+"""Pages of the mass update: new (module and view), changes, review, run, the update's page.
+
+Every page works without JavaScript; htmx makes it fluid (views load when a module is
+chosen, rows appear when a field is added, the update's page refreshes itself while
+something runs). One template renders each page and its fragments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crmupdate.accounts.decorators import team_required
+from crmupdate.massupdate import metadata, selectors, services
+from crmupdate.massupdate.explanations import explain
+from crmupdate.massupdate.fieldforms import offered_fields, person_zone
+from crmupdate.massupdate.forms import (
+    ChangesForm,
+    ModuleViewForm,
+    initial_from_raw,
+    raw_input_from,
+)
+from crmupdate.massupdate.tasks import watchdog_ensure
+from crmupdate.zoho.errors import ErrorCategory, ZohoError
+
+
+def _zoho_problem(error: ZohoError) -> dict[str, Any]:
+    """A Zoho failure as the page shows it; expired sign-ins go to "sign in again"."""
+    if error.category == ErrorCategory.AUTH:
+        raise error  # the accounts middleware sends the person through sign-in and back
+    return {
+        "error": error,
+        "explanation": explain(
+            error.code, error.message, error.details, http_status=error.http_status
+        ),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@team_required
+def new(request: HttpRequest) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
+    views_url = reverse("massupdate:new")
+    try:
+        modules = metadata.modules_for(member)
+        module = (request.POST or request.GET).get("module", "")
+        chosen = next((m for m in modules if m.api_name == module), None)
+        views = metadata.views_for(member, chosen.api_name) if chosen else None
+    except ZohoError as error:
+        context.update(_zoho_problem(error))
+        return render(request, "massupdate/new.html", context)
+    if request.method == "POST" and "cvid" in request.POST:
+        form = ModuleViewForm(request.POST, modules=modules, views=views, views_url=views_url)
+        if form.is_valid() and chosen is not None:
+            draft = services.draft_create(
+                member=member,
+                module_api_name=chosen.api_name,
+                module_label=chosen.plural_label,
+                cvid=form.cleaned_data["cvid"],
+                view_name=form.view_name(form.cleaned_data["cvid"]),
+            )
+            return redirect("massupdate:changes", draft_id=draft.public_id)
+    else:
+        # Choosing a module (htmx, or the button without JavaScript) only shows its views.
+        form = ModuleViewForm(
+            initial={"module": module}, modules=modules, views=views, views_url=views_url
+        )
+    context.update(form=form, module=chosen, views=views)
+    template = "massupdate/new.html"
+    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+        template += "#view_picker"
+    return render(request, template, context)
+
+
+@require_POST
+@team_required
+def refresh_metadata(request: HttpRequest) -> HttpResponse:
+    module = request.POST.get("module", "")
+    metadata.metadata_forget(team=request.team, module=module)  # type: ignore[attr-defined]
+    messages.success(request, "Modules, views and fields will be read again from Zoho.")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(back)
+    return redirect("massupdate:new")
+
+
+@require_http_methods(["GET", "POST"])
+@team_required
+def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    draft = selectors.draft_for_member(member=member, public_id=draft_id)
+    if draft.update_id:
+        messages.info(request, "These changes were already run. Here is how it went.")
+        return redirect("massupdate:detail", pk=draft.update_id)
+    context: dict[str, Any] = {"draft": draft}
+    try:
+        offered = offered_fields(metadata.fields_for(member, draft.module_api_name))
+    except ZohoError as error:
+        context.update(_zoho_problem(error))
+        return render(request, "massupdate/changes.html", context)
+    zone = member.time_zone
+    if request.method == "GET":
+        form = ChangesForm(
+            offered=offered,
+            selected=draft.selected_fields,
+            time_zone=zone,
+            initial=initial_from_raw(draft.raw_input, offered),
+        )
+    else:
+        action = request.POST.get("action", "review")
+        selected = request.POST.getlist("field")
+        if action == "add" and request.POST.get("add_field"):
+            selected.append(request.POST["add_field"])
+        elif action.startswith("remove:"):
+            selected = [s for s in selected if s != action.removeprefix("remove:")]
+        if action == "review":
+            form = ChangesForm(request.POST, offered=offered, selected=selected, time_zone=zone)
+            if form.is_valid():
+                services.draft_save_changes(
+                    draft=draft,
+                    changes=form.changes(),
+                    selected=form.selected,
+                    raw=raw_input_from(request.POST, form.selected),
+                )
+                return redirect("massupdate:review", draft_id=draft.public_id)
+        else:
+            raw = raw_input_from(request.POST, selected)
+            form = ChangesForm(
+                offered=offered,
+                selected=selected,
+                time_zone=zone,
+                initial=initial_from_raw(raw, offered),
+            )
+            services.draft_save_input(draft=draft, selected=form.selected, raw=raw)
+    context["form"] = form
+    template = "massupdate/changes.html"
+    if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
+        template += "#changes_form"
+    return render(request, template, context)  # invalid forms too: 200, so htmx swaps them
+
+
+@require_GET
+@team_required
+def review(request: HttpRequest, draft_id: str) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    draft = selectors.draft_for_member(member=member, public_id=draft_id)
+    if draft.update_id:
+        return redirect("massupdate:detail", pk=draft.update_id)
+    if not draft.changes:
+        return redirect("massupdate:changes", draft_id=draft.public_id)
+    context: dict[str, Any] = {"draft": draft}
+    try:
+        context["preview"] = services.draft_preview(draft=draft, member=member)
+    except ZohoError as error:
+        context.update(_zoho_problem(error))
+    return render(request, "massupdate/review.html", context)
+
+
+@require_POST
+@team_required
+def run(request: HttpRequest, draft_id: str) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    draft = selectors.draft_for_member(member=member, public_id=draft_id)
+    try:
+        update = services.massupdate_run(
+            draft=draft, member=member, run_token=request.POST.get("run_token", "")
+        )
+    except services.RunRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("massupdate:review", draft_id=draft.public_id)
+    return redirect("massupdate:detail", pk=update.pk)
+
+
+def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    if not update.finished and template.endswith("detail.html"):
+        watchdog_ensure()  # the safety net runs whenever someone watches a running update
+    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    context = {"update": update, "steps": list(update.steps.all()), "viewer_zone": zone}
+    with timezone.override(zone):  # times in the viewer's own time zone
+        return render(request, template, context)
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_update(request, pk, "massupdate/detail.html")
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The self-refreshing part of the update's page (reads our database, never Zoho)."""
+    return _render_update(request, pk, "massupdate/detail.html#status")
+
+
+@require_POST
+@team_required
+def retry(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    if services.step_retry(update=update, step_id=step_id, member=request.member):  # type: ignore[attr-defined]
+        messages.success(request, "The step is being sent to Zoho again.")
+    return redirect(reverse("massupdate:detail", kwargs={"pk": update.pk}))
+
+
+@require_POST
+@team_required
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    if services.massupdate_resume(update=update, member=request.member):  # type: ignore[attr-defined]
+        messages.success(request, "The update carries on where it stopped.")
+    return redirect("massupdate:detail", pk=update.pk)
