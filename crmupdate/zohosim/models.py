@@ -59,8 +59,9 @@ class SimUser(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def ref(self) -> dict[str, str]:
-        """The `{"name", "id"}` object Zoho uses for Owner / Created_By / Modified_By."""
-        return {"name": self.full_name, "id": self.zoho_id}
+        """The `{"name", "id", "email"}` object Zoho uses for Owner / Created_By /
+        Modified_By in records (and, without needing the email, in metadata)."""
+        return {"name": self.full_name, "id": self.zoho_id, "email": self.email}
 
 
 class SimOAuthClient(models.Model):

@@ -184,6 +184,15 @@ def system_fields(singular: str) -> list[FieldSpec]:
         ),
         F("Tag", "Tag", "text", json_type="jsonarray", read_only=True, gen="none"),
         F("Layout", "Layout", "layout", mass_update=True, gen="layout"),
+        F(
+            "Record_Status__s",
+            "Record Status",
+            "picklist",
+            read_only=True,
+            field_read_only=True,
+            choices=("Available", "Draft", "Trash"),
+            gen="record_status",
+        ),
         F("id", "Record Id", "bigint", read_only=True, field_read_only=True, gen="none"),
     ]
 
@@ -201,6 +210,19 @@ def _choice(index: int, choice: Choice, field_id: str, id_for: Any) -> dict[str,
     }
 
 
+def _customizable(spec: FieldSpec, read_only: bool) -> list[str]:
+    if spec.data_type in ("ownerlookup", "lookup", "userlookup"):
+        return ["field_of_lookup"]
+    if read_only or spec.field_read_only:
+        return ["tooltip"]
+    props = ["mandatory", "tooltip", "history_tracking"]
+    if spec.data_type in ("picklist", "multiselectpicklist"):
+        props += ["display_value_alphabetically", "default_value", "option_add"]
+    if spec.custom:
+        props += ["removal", "private_field"]
+    return props
+
+
 def field_meta(
     spec: FieldSpec,
     *,
@@ -209,11 +231,13 @@ def field_meta(
     module_ids: dict[str, str],
     layout: dict[str, str],
     profiles: list[dict[str, str]],
+    convert_mapping: dict[str, str | None] | None = None,
 ) -> dict[str, Any]:
     """Every key of the field objects in Zoho's v7 Get Fields sample, for one field.
 
     `id_for()` hands out the next id (picklist values need their own); `module_ids` maps module
-    API names to ids for lookups; `layout` is the module's standard layout.
+    API names to ids for lookups; `layout` is the module's standard layout;
+    `convert_mapping` (Leads only) names the field each converted record's value goes to.
     """
     data_type = spec.data_type
     json_type = spec.json_type or JSON_TYPES[data_type]
@@ -234,6 +258,9 @@ def field_meta(
             "module": {"api_name": spec.lookup_module, "id": module_ids.get(spec.lookup_module)},
             "id": field_id,
         }
+    global_picklist = None
+    if "global_picklist" in spec.extra:
+        global_picklist = {"api_name": spec.extra["global_picklist"], "id": id_for()}
     permission = "read_only" if read_only or spec.field_read_only else "read_write"
     meta: dict[str, Any] = {
         "associated_module": None,
@@ -249,7 +276,7 @@ def field_meta(
         "tooltip": None,
         "type": "used",
         "field_read_only": spec.field_read_only or read_only,
-        "customizable_properties": [] if not spec.custom else ["mandatory", "tooltip"],
+        "customizable_properties": _customizable(spec, read_only),
         "display_label": spec.label,
         "read_only": read_only,
         "association_details": None,
@@ -282,7 +309,7 @@ def field_meta(
         "created_source": "crm" if spec.custom else "default",
         "display_type": -1,
         "ui_type": UI_TYPES.get(data_type, 1),
-        "modified_time": "2024-10-24T15:28:47+00:00" if spec.custom else None,
+        "modified_time": None if spec.field_read_only else "2024-10-24T15:28:47+00:00",
         "email_parser": {"fields_update_supported": False, "record_operations_supported": False},
         "currency": {"rounding_option": "normal", "precision": 2}
         if data_type == "currency"
@@ -290,14 +317,14 @@ def field_meta(
         "custom_field": spec.custom,
         "lookup": lookup,
         "hipaa_compliance": None,
-        "convert_mapping": {"Contacts": None, "Deals": None, "Accounts": None},
+        "convert_mapping": convert_mapping or {"Contacts": None, "Deals": None, "Accounts": None},
         "rollup_summary": {},
         "length": length,
         "display_field": spec.api_name in ("Last_Name", "Account_Name", "Deal_Name", "Name"),
         "pick_list_values_sorted_lexically": False,
         "sortable": data_type not in ("subform", "fileupload", "imageupload", "textarea"),
         "layout_associations": [layout],
-        "global_picklist": None,
+        "global_picklist": global_picklist,
         "history_tracking": None,
         "data_type": data_type,
         "formula": {"return_type": "double", "expression": spec.extra.get("expression", "")}

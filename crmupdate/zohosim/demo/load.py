@@ -119,7 +119,7 @@ def _org_load(spec: OrgSpec, scale: str) -> SimOrg:
             account_refs=account_refs,
         )
         count = record_count(spec, module_spec, scale)
-        _records_create(org, module, module_spec, k, ctx, range(count))
+        _records_create(org, module, module_spec, k, ctx, range(count), cache=True)
     return org
 
 
@@ -159,7 +159,14 @@ def _fields_load(
     profiles: list[dict[str, str]],
 ) -> None:
     rows = []
+    targets = {m.api_name: {f.api_name for f in m.fields} for m in DATA_MODULES}
     for f, field_spec in enumerate(spec.fields):
+        mapping = None
+        if spec is LEADS and not field_spec.field_read_only:
+            mapping = {
+                target: field_spec.api_name if field_spec.api_name in targets[target] else None
+                for target in ("Contacts", "Deals", "Accounts")
+            }
         tail = 3_000_000 + k * 100_000 + f * 100
         picks = iter(range(tail + 1, tail + 100))
 
@@ -174,6 +181,7 @@ def _fields_load(
             module_ids=module_ids,
             layout=layout,
             profiles=profiles,
+            convert_mapping=mapping,
         )
         rows.append(
             SimField(
@@ -234,14 +242,34 @@ def _account_refs(org: SimOrg, spec: OrgSpec, scale: str) -> list[dict[str, str]
     ]
 
 
+# Generated values of the initial records, per (org prefix, module, count): the data is
+# deterministic, so a process (the test suite, loading once per test) generates it once.
+# The dicts are only read after generation (bulk_create serialises them).
+_GENERATED: dict[tuple[int, str, int], list[dict[str, Any]]] = {}
+
+
 def _records_create(
-    org: SimOrg, module: SimModule, spec: ModuleSpec, k: int, ctx: GenContext, indexes: range
+    org: SimOrg,
+    module: SimModule,
+    spec: ModuleSpec,
+    k: int,
+    ctx: GenContext,
+    indexes: range,
+    *,
+    cache: bool = False,
 ) -> int:
+    key = (org.prefix, spec.api_name, len(indexes))
+    generated = _GENERATED.get(key) if cache and indexes.start == 0 else None
+    if generated is None:
+        generated = [record_values(spec, i, ctx) for i in indexes]
+        if spec is LEADS:
+            for i, values in zip(indexes, generated, strict=True):
+                if i >= BIG_BATCH_OFFSET:
+                    values["Import_Batch"] = BIG_BATCH
+        if cache and indexes.start == 0:
+            _GENERATED[key] = generated
     rows = []
-    for i in indexes:
-        values = record_values(spec, i, ctx)
-        if spec is LEADS and i >= BIG_BATCH_OFFSET:
-            values["Import_Batch"] = BIG_BATCH
+    for i, values in zip(indexes, generated, strict=True):
         rows.append(
             SimRecord(
                 module=module,

@@ -216,6 +216,10 @@ def record_values(module: ModuleSpec, i: int, ctx: GenContext) -> dict[str, Any]
         "shipment_name": f"SHP-{2024_0000 + i}",
         "autonumber": None,  # filled below with the field's prefix
         "owner": ctx.users[i % len(ctx.users)],
+        # One lead in fifty has been converted (Zoho keeps converted leads, flagged).
+        "converted": i % 50 == 7,
+        "converted_time": iso(created + timedelta(days=3)) if i % 50 == 7 else None,
+        "record_status": "Available",
         "creator": ctx.creator,
         "created_time": iso(created),
         "layout": ctx.layout,
