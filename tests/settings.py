@@ -7,6 +7,10 @@ os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "0PDmyxSybPzNXYDd4MBJy2-gAlUgZeKb
 os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("ZOHOSIM_JOB_SECONDS_PER_RECORD", "0")
 os.environ.setdefault("ZOHOSIM_JOB_START_DELAY", "0")
+# The Zoho client keeps HTTP connections to the live server alive; with persistent database
+# connections each of its request threads would then hold a PostgreSQL session open and the
+# test database could not be dropped at the end of the run.
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
 from crmupdate.settings import *  # noqa: E402,F403
 from crmupdate.settings import STORAGES  # noqa: E402
