@@ -22,7 +22,7 @@ import pytest
 from django.utils import timezone
 
 from crmupdate.zohosim.demo.load import demo_load
-from crmupdate.zohosim.jobs import job_progress, job_settle
+from crmupdate.zohosim.jobs import job_progress, job_settle, jobs_settle
 from crmupdate.zohosim.models import (
     ApiCall,
     SimMassUpdateJob,
@@ -46,11 +46,16 @@ SEED_CVID = "738964000000091563"
 
 
 class SimData:
-    """Look-ups into the loaded practice CRM."""
+    """Look-ups into the loaded practice CRM. Reads first apply mass-update jobs that are due,
+    as any API read would."""
 
     def __init__(self) -> None:
         self.org = SimOrg.objects.get(zoho_id=ZYLKER_ID)
         self.globex = SimOrg.objects.get(zoho_id=GLOBEX_ID)
+
+    def settle(self) -> None:
+        jobs_settle(self.org)
+        jobs_settle(self.globex)
 
     def user(self, email: str) -> SimUser:
         return SimUser.objects.get(email=email)
@@ -70,12 +75,15 @@ class SimData:
         self, module: str, name: str, *, as_user: str = ADMIN_EMAIL
     ) -> list[SimRecord]:
         """The records a view holds right now (criteria evaluated as `as_user`)."""
+        self.settle()
         return list(view_queryset(self.view(module, name), self.user(as_user)))
 
     def record(self, record_id: str | int) -> SimRecord:
+        self.settle()
         return SimRecord.objects.get(record_id=int(record_id))
 
     def records(self, module: str, *, org: SimOrg | None = None) -> list[SimRecord]:
+        self.settle()
         return list(
             SimRecord.objects.filter(module=self.module(module, org=org)).order_by("record_id")
         )

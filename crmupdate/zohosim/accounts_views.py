@@ -41,6 +41,7 @@ def _record(request: HttpRequest, path: str, response: HttpResponse, **extra: An
 
 def _params(request: HttpRequest) -> QueryDict:
     """Zoho takes the token endpoint's parameters in the query string or the form body."""
+    request.body  # noqa: B018  (read first, so the call can still be recorded after parsing)
     merged = request.GET.copy()
     for key, values in request.POST.lists():
         merged.setlist(key, values)
@@ -56,6 +57,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
 
 def _authorize(request: HttpRequest) -> HttpResponse:
+    request.body  # noqa: B018  (read first, so the call can still be recorded after parsing)
     params = request.GET
     client = tokens.client_find(params.get("client_id", ""))
     redirect_uri = params.get("redirect_uri", "")

@@ -60,7 +60,10 @@ def api_call_record(
     if secret_bearing:
         query = mask_params(query)
         content_type = request.META.get("CONTENT_TYPE", "")
-        body = mask_params(body) if "form" in content_type or "=" in body else body
+        if content_type.startswith("multipart/"):
+            body = mask_params(urlencode(list(request.POST.lists()), doseq=True))
+        elif "form" in content_type or "=" in body:
+            body = mask_params(body)
     return ApiCall.objects.create(
         org=org,
         user=user,
