@@ -1,0 +1,84 @@
+"""In the browser, against the practice CRM: a person changes two fields on every lead of a
+view, sees what will change, runs it and follows it to the end."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from crmupdate.zohosim.models import ApiCall
+from tests.fixtures_sim import SEED_CVID
+from tests.massupdate.conftest import run_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def fast_worker(settings):
+    settings.MASSUPDATE_POLL_FIRST_SECONDS = 0
+    settings.MASSUPDATE_RETRY_FIRST_SECONDS = 0
+    return settings
+
+
+def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, sim, fast_worker):
+    page = signed_in_page
+    page.get_by_role("link", name="New update").click()
+
+    # 1. Module and view: choosing the module loads its views (htmx)
+    page.get_by_label("Module").select_option(label="Leads")
+    view_select = page.get_by_label("Custom view")
+    expect(view_select).to_be_visible()
+    expect(view_select.locator("option").first).to_have_text("All Leads (default view)")
+    view_select.select_option(value=SEED_CVID)
+    page.get_by_role("button", name="Continue").click()
+
+    # 2. Changes: picking a field adds its row
+    expect(page.get_by_role("heading", name="What should change?")).to_be_visible()
+    page.get_by_label("Field to change").select_option(label="No. of Employees")
+    employees = page.get_by_label("No. of Employees: new value")
+    expect(employees).to_be_visible()
+    employees.fill("1000")
+    page.get_by_label("Field to change").select_option(label="Region")
+    region = page.get_by_label("Region: new value")
+    expect(region).to_be_visible()
+    expect(employees).to_have_value("1000")  # adding a row keeps what was typed
+    region.select_option(label="Houston")  # its actual value is "Houston Showroom"
+    page.get_by_role("button", name="Review changes", exact=True).last.click()
+
+    # 3. Review: the sentence, the count, a before/after sample
+    records = sim.view_records("Leads", "All Leads", as_user="sam.ops@zylker.example")
+    expect(page.locator(".sentence")).to_have_text(
+        f"Set No. of Employees to 1,000 and set Region to Houston on the {len(records):,} "
+        "records in the view All Leads."
+    )
+    expect(page.locator(".record-count strong")).to_have_text(f"{len(records):,}")
+    sample = page.locator("table.sample tbody tr")
+    expect(sample).to_have_count(10)
+    first = sample.first.locator("td")
+    expect(first.nth(1)).to_have_text("1,000")
+    expect(first.nth(3)).to_have_text("Houston")
+    expect(page.get_by_text("this runs as 2 Zoho jobs, one after another")).to_be_visible()
+
+    # 4. Run, and follow it: the page refreshes itself while the worker runs the steps
+    page.get_by_role("button", name="Run mass update").click()
+    expect(page.get_by_role("heading", name=re.compile(r"Mass update #\d+"))).to_be_visible()
+    expect(page.locator(".step")).to_have_count(2)
+    run_worker()
+    statuses = page.locator(".zoho-status")
+    expect(statuses.nth(0)).to_have_text("COMPLETED", timeout=15_000)
+    expect(statuses.nth(1)).to_have_text("COMPLETED")
+    locked = sum(1 for r in records if r.locked)
+    expect(page.locator(".updated-count").first).to_have_text(f"{len(records) - locked:,}")
+    expect(page.locator(".total-count").first).to_have_text(f"{len(records):,}")
+    expect(page.locator("#update-status")).not_to_have_attribute("hx-trigger", re.compile("."))
+
+    # the steps ran in order, and the records hold the new values (the picklist's actual value)
+    posts = ApiCall.objects.filter(method="POST", path__endswith="/actions/mass_update")
+    assert [p.json()["data"] for p in posts] == [
+        [{"No_of_Employees": 1000}],
+        [{"Region": "Houston Showroom"}],
+    ]
+    changed = [r for r in sim.view_records("Leads", "All Leads") if not r.locked]
+    assert {(r.data["No_of_Employees"], r.data["Region"]) for r in changed} == {
+        (1000, "Houston Showroom")
+    }
