@@ -269,3 +269,43 @@ def test_rotating_keys_re_encrypts_every_stored_token(settings):
     connection = ZohoConnection.objects.get(user=user)
     assert token_decrypt(connection.refresh_token_encrypted) == person.refresh_token
     assert token_decrypt(connection.access_token_encrypted) == person.access_token
+
+
+def test_without_keys_tokens_are_refused_unless_debug_is_on(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.TOKEN_ENCRYPTION_KEYS = []
+    settings.DEBUG = False
+    with pytest.raises(ImproperlyConfigured, match="TOKEN_ENCRYPTION_KEYS"):
+        token_encrypt("1000.x")
+
+    settings.DEBUG = True  # development: a key derived from SECRET_KEY
+    stored = token_encrypt("1000.x")
+    assert token_decrypt(stored) == "1000.x"
+    settings.SECRET_KEY = "another-development-secret"
+    from crmupdate.accounts.crypto import TokenDecryptionError
+
+    with pytest.raises(TokenDecryptionError):
+        token_decrypt(stored)
+
+
+def test_malformed_keys_are_reported_plainly(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.TOKEN_ENCRYPTION_KEYS = ["not-a-fernet-key"]
+    with pytest.raises(ImproperlyConfigured, match="Fernet keys"):
+        token_encrypt("1000.x")
+
+
+@pytest.mark.django_db
+def test_tokens_no_configured_key_can_read_ask_for_sign_in_without_calling_zoho(
+    settings, zoho_http
+):
+    user = save_person(ZohoPerson())
+    settings.TOKEN_ENCRYPTION_KEYS = ["3pjC0v4I1yW2hKcR0Qh3o6Qv2m7xgk8Cq8y2l9Yc1aE="]  # key lost
+
+    with pytest.raises(ReauthRequired):
+        zoho_client_for(user)
+
+    assert len(zoho_http.calls) == 0
+    assert ZohoConnection.objects.get(user=user).needs_reauth is True
