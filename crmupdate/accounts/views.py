@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -73,7 +74,8 @@ def signin(request: HttpRequest) -> HttpResponse:
         connection = connection_for_user(user=request.user)
         if connection is not None and connection.usable:
             return HttpResponseRedirect(next_url or reverse("home"))
-        return redirect(f"{reverse('accounts:reauth')}?next={next_url or reverse('home')}")
+        query = urlencode({"next": next_url or reverse("home")})
+        return redirect(f"{reverse('accounts:reauth')}?{query}")
     return render(request, "accounts/signin.html", {"next": next_url})
 
 

@@ -119,3 +119,13 @@ def test_expiry_margin_is_five_minutes(client, zoho_http):
     zoho_http.add(responses_lib.GET, f"{US_API}/crm/v2/org", json=org_body(ZohoPerson()))
     assert client.get("/probe/org/").status_code == 200
     assert [c.request.url for c in zoho_http.calls] == [f"{US_API}/crm/v2/org"]
+
+
+def test_the_sign_in_page_sends_signed_in_people_on(client):
+    user = save_person(ZohoPerson())
+    client.force_login(user)
+    assert client.get("/signin/?next=/account/")["Location"] == "/account/"
+
+    ZohoConnection.objects.update(needs_reauth=True)
+    response = client.get("/signin/?next=/account/%3Ftab%3D1")
+    assert response["Location"] == "/signin/again/?next=%2Faccount%2F%3Ftab%3D1"
