@@ -46,6 +46,14 @@ def lease_length() -> timedelta:
     return timedelta(seconds=setting_seconds("MASSUPDATE_LEASE_SECONDS", 180))
 
 
+def submit_lease_length() -> timedelta:
+    """A claim for sending must outlast the longest the sending can take (a token refresh,
+    then the call with its connection retries), or the safety net could declare a step
+    interrupted while Zoho's answer is still on its way."""
+    timeout = setting_seconds("ZOHO_HTTP_TIMEOUT", 30)
+    return max(lease_length(), timedelta(seconds=5 * timeout + 30))
+
+
 def poll_delay(poll_count: int) -> float:
     """Seconds until the next status check: a few at first, at most a minute apart."""
     first = setting_seconds("MASSUPDATE_POLL_FIRST_SECONDS", 3)
@@ -69,14 +77,14 @@ def max_submit_attempts() -> int:
 # --- small helpers -------------------------------------------------------------------------------
 
 
-def step_take(step_id: int, status: str) -> str | None:
+def step_take(step_id: int, status: str, *, lease: timedelta | None = None) -> str | None:
     """Claim the step for this run; None if it is not in `status` or another run holds it."""
     owner = uuid.uuid4().hex
     now = timezone.now()
     taken = (
         Step.objects.filter(pk=step_id, status=status)
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
-        .update(lease_owner=owner, lease_expires_at=now + lease_length())
+        .update(lease_owner=owner, lease_expires_at=now + (lease or lease_length()))
     )
     return owner if taken else None
 

@@ -31,7 +31,7 @@ def step_submit(step_id: int) -> str:
     step = Step.objects.filter(pk=step_id).first()
     if step is None or step.status != StepStatus.PENDING or not engine.is_due(step, now):
         return "not due"
-    owner = engine.step_take(step_id, StepStatus.PENDING)
+    owner = engine.step_take(step_id, StepStatus.PENDING, lease=engine.submit_lease_length())
     if owner is None:
         return "taken by another run"
     step = Step.objects.select_related("update", "update__created_by").get(pk=step_id)
@@ -93,24 +93,40 @@ def _submit_owned(step: Step, owner: str) -> str:
     if not isinstance(result, MassUpdateScheduled):  # ids mode is never used here
         raise TypeError("mass update by view did not return a job")
     now = timezone.now()
-    engine.step_save(
-        step.pk,
-        owner,
-        status=StepStatus.RUNNING,
-        job_id=result.job_id,
-        zoho_status="SCHEDULED",
-        submitted_at=now,
-        poll_count=0,
-        poll_errors=0,
-        wait_reason="",
-        next_check_at=now + timedelta(seconds=engine.poll_delay(0)),
+    running = {
+        "status": StepStatus.RUNNING,
+        "job_id": result.job_id,
+        "zoho_status": "SCHEDULED",
+        "submitted_at": now,
+        "poll_count": 0,
+        "poll_errors": 0,
+        "wait_reason": "",
+        "maybe_sent": False,
+        "next_check_at": now + timedelta(seconds=engine.poll_delay(0)),
         **engine.NO_ERROR,
-    )
+    }
+    if not engine.step_save(step.pk, owner, **running):
+        _late_answer(step, result.job_id, running)
     engine.event_add(
         step, "scheduled", code="SUCCESS", message=result.message, details={"job_id": result.job_id}
     )
     engine.schedule(step.pk, engine.POLL, now + timedelta(seconds=engine.poll_delay(0)))
     return f"scheduled job {result.job_id}"
+
+
+def _late_answer(step: Step, job_id: str, running: dict[str, object]) -> None:
+    """Zoho's answer came after the claim ran out (the process was frozen for minutes): if the
+    safety net has marked the step interrupted meanwhile, the job id corrects that."""
+    corrected = Step.objects.filter(
+        pk=step.pk,
+        status=StepStatus.INTERRUPTED,
+        error_code=explanations.SUBMIT_INTERRUPTED,
+        job_id="",
+    ).update(**running, holds_view=False, lease_owner="", lease_expires_at=None)
+    if not corrected:
+        logger.error(
+            "mass update step=%s: Zoho job %s started after the step moved on", step.pk, job_id
+        )
 
 
 def _take_view(step: Step, owner: str) -> bool:

@@ -1,12 +1,16 @@
 """Which fields are offered, the control each one gets, and what Zoho receives."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
 from django import forms
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crmupdate.massupdate.fieldforms import (
+    OFFERED_TYPES,
     can_clear,
     display_value,
     is_offered,
@@ -15,7 +19,7 @@ from crmupdate.massupdate.fieldforms import (
     to_change,
     value_field,
 )
-from crmupdate.zoho.types import Field
+from crmupdate.zoho.types import Field, PicklistValue
 from tests.massupdate.field_samples import LEAD_SOURCE, field, leads_fields, sample
 
 
@@ -223,3 +227,53 @@ def test_current_values_show_picklist_display_values():
     assert display_value(field("Email_Opt_Out"), True) == "Yes"
     assert display_value(None, None) == "(empty)"
     assert display_value(None, {"name": "Patricia Boyle", "id": "1"}) == "Patricia Boyle"
+
+
+ODD_INTS = st.one_of(st.none(), st.integers(-(10**20), 10**20))
+PICKLIST_VALUE = st.builds(
+    PicklistValue,
+    actual_value=st.text(max_size=8),
+    display_value=st.text(max_size=8),
+    sequence_number=st.integers(-5, 5),
+    type=st.sampled_from(["used", "unused", ""]),
+)
+FIELD = st.builds(
+    Field,
+    api_name=st.one_of(st.sampled_from(["Rating", "X_1", "a b", ""]), st.text(max_size=8)),
+    field_label=st.text(max_size=8),
+    display_label=st.text(max_size=8),
+    data_type=st.one_of(st.sampled_from(sorted(OFFERED_TYPES) + ["lookup"]), st.text(max_size=6)),
+    json_type=st.sampled_from(["", "string", "integer", "double", "boolean", "jsonarray", "x"]),
+    length=ODD_INTS,
+    decimal_place=ODD_INTS,
+    read_only=st.booleans(),
+    field_read_only=st.booleans(),
+    system_mandatory=st.booleans(),
+    visible=st.booleans(),
+    mass_update=st.booleans(),
+    custom_field=st.booleans(),
+    pick_list_values=st.lists(PICKLIST_VALUE, max_size=4),
+)
+TYPED = st.one_of(
+    st.sampled_from(["1000", "-7", "12.5", "1e400", "2025-03-31", "2025-03-31T10:00", "true",
+                     "www.example.com", "+1 555 0100", "9" * 30]),
+    st.text(max_size=20),
+    st.lists(st.text(max_size=5), max_size=3),
+)  # fmt: skip
+
+
+@given(f=FIELD, typed=TYPED)
+@settings(max_examples=400, deadline=None)
+def test_any_metadata_and_any_input_gives_a_control_or_nothing_never_a_crash(f, typed):
+    if not is_offered(f):
+        return
+    control = value_field(f, time_zone="Europe/London")
+    try:
+        cleaned = control.clean(typed)
+    except forms.ValidationError:
+        return
+    if cleaned in (None, "", []):
+        return
+    change = to_change(f, cleaned, time_zone="Europe/London")
+    json.dumps(change.value, allow_nan=False)
+    assert change.display

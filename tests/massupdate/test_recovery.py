@@ -167,3 +167,28 @@ def test_retry_is_only_for_interrupted_steps(member, zoho_api, fast_worker):
     update = run_update(member, [change("No_of_Employees", 1000)])
     step = update.steps.get()
     assert not services.step_retry(update=update, step_id=step.pk, member=member)
+
+
+def test_an_answer_that_arrives_after_the_safety_net_gave_up_still_counts(
+    member, zoho_api, fast_worker
+):
+    """The worker froze while Zoho was answering: meanwhile its claim ran out and the step was
+    marked interrupted. Zoho's late answer puts the job back on track instead of losing it."""
+
+    def zoho_answers_late(request):
+        Step.objects.update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+        recovery.steps_recover()
+        assert Step.objects.get().status == StepStatus.INTERRUPTED
+        return (
+            200,
+            {},
+            '{"data":[{"code":"SUCCESS","details":{"job_id":"999"},"status":"success"}]}',
+        )
+
+    zoho_api.add_callback("POST", MASS_UPDATE, callback=zoho_answers_late)
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+    step = update.steps.get()
+    assert (step.status, step.job_id) == (StepStatus.COMPLETED, "999")
+    assert len(mass_update_bodies(zoho_api)) == 1

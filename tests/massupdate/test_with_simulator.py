@@ -189,3 +189,35 @@ def test_an_update_waits_for_a_job_started_elsewhere_on_the_same_view(
     run_worker()
     update.refresh_from_db()
     assert update.finished and update.updated_count > 100
+
+
+def test_replacing_a_multi_select_sends_over_write(sam, sim, client_for, fast_worker):
+    client = client_for(sam)
+    client.post("/updates/new/", {"module": "Leads", "cvid": SEED_CVID})
+    draft = Draft.objects.get()
+    url = f"/updates/drafts/{draft.public_id}/"
+    client.post(
+        url,
+        {"action": "review", "field": ["Interests"],
+         "value__Interests": ["Widgets", "Service_Plans"], "overwrite__Interests": "on"},
+    )  # fmt: skip
+    draft.refresh_from_db()
+    client.post(f"{url}run/", {"run_token": str(draft.run_token)})
+    run_worker()
+    post = mass_update_posts().get()
+    assert post.body == (
+        f'{{"data":[{{"Interests":["Widgets","Service_Plans"]}}],"cvid":"{SEED_CVID}",'
+        '"over_write":true}'
+    )
+    changed = [r for r in sim.view_records("Leads", "All Leads") if not r.locked]
+    assert {tuple(r.data["Interests"]) for r in changed} == {("Widgets", "Service_Plans")}
+    page = client.get(f"/updates/{MassUpdate.objects.get().pk}/").content.decode()
+    assert "Interests → Widgets, Service plans (replacing existing values)" in page
+
+
+def test_the_dashboard_lists_recent_updates(sam, client_for, fast_worker):
+    update = run_update(sam.member, [change("No_of_Employees", 1000, label="No. of Employees")])
+    page = client_for(sam).get("/").content.decode()
+    assert "Recent mass updates" in page
+    assert f'href="/updates/{update.pk}/"' in page
+    assert "No. of Employees -&gt; 1000" in page
