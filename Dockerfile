@@ -28,4 +28,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 
 CMD ["gunicorn", "crmupdate.wsgi:application", "--bind", "0.0.0.0:8000", \
      "--workers", "3", "--threads", "4", "--worker-class", "gthread", \
-     "--access-logfile", "-", "--timeout", "60"]
+     "--timeout", "60"]
