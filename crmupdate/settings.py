@@ -339,7 +339,6 @@ LOGGING = {
     "loggers": {
         "crmupdate": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # runserver's access lines repeat ours with the query string, where OAuth callbacks
         # carry grant codes: the request log above replaces them.
         "django.server": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
