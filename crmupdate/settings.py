@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "crmupdate.accounts",
     "crmupdate.massupdate",
+    "crmupdate.history",
     "crmupdate.zohosim",
 ]
 
@@ -316,7 +317,7 @@ SOCIAL_AUTH_PIPELINE = (
     "crmupdate.accounts.pipeline.save_account",
 )
 
-# --- Logging ----------------------------------------------------------------------------------------
+# --- Logging --------------------------------------------------------------------------------------
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
