@@ -368,11 +368,33 @@ def to_change(
     return made(str(value), str(value))
 
 
-def display_value(field: Field | None, value: Any) -> str:
-    """A record's current value as people read it (picklists show their display values)."""
+def display_value(field: Field | None, value: Any, *, time_zone: str | None = None) -> str:
+    """A record's current value as people read it, the way the new value is shown
+    (picklists by their display values, numbers with separators, times in their zone)."""
     if value is None or value == "" or value == []:
         return "(empty)"
-    if field is not None and field.data_type in {"picklist", "multiselectpicklist"}:
+    kind = field.data_type if field is not None else ""
+    if kind in {"integer", "bigint", "double", "currency", "percent"}:
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
+        return f"{number:,}" + ("%" if kind == "percent" else "")
+    if kind == "date" and isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+        return f"{day.day} {day:%b %Y}"
+    if kind == "datetime" and isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        zone = person_zone(time_zone)
+        local = moment.astimezone(zone) if moment.tzinfo else moment
+        return f"{local.day} {local:%b %Y, %H:%M} ({zone.key})"
+    if field is not None and kind in {"picklist", "multiselectpicklist"}:
         labels = {p.actual_value: p.display_value for p in field.pick_list_values}
         if isinstance(value, list):
             return ", ".join(labels.get(str(v), str(v)) for v in value)

@@ -190,8 +190,10 @@ def _missing_message(field: Field, clearable: bool) -> str:
         what = "Choose a value"
     elif kind == "multiselectpicklist":
         what = "Choose at least one value"
-    elif kind in {"date", "datetime"}:
+    elif kind == "date":
         what = "Type a date"
+    elif kind == "datetime":
+        what = "Type a date and time"
     else:
         what = "Type the new value"
     return f"{what}, or tick “Clear this field”." if clearable else f"{what}."

@@ -157,6 +157,7 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
     label_field = name_field(module, fields)
     wanted = ([label_field] if label_field else []) + [c.api_name for c in changes]
     page = client.get_records(module, cvid=draft.cvid, fields=wanted, per_page=SAMPLE_SIZE)
+    zone = member.time_zone
     sample = [
         SampleRow(
             record_id=str(record.get("id") or ""),
@@ -164,7 +165,10 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
             if label_field
             else "",
             cells=[
-                (display_value(by_name.get(c.api_name), record.get(c.api_name)), c.display)
+                (
+                    display_value(by_name.get(c.api_name), record.get(c.api_name), time_zone=zone),
+                    c.display,
+                )
                 for c in changes
             ],
         )

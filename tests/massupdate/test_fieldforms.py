@@ -277,3 +277,14 @@ def test_any_metadata_and_any_input_gives_a_control_or_nothing_never_a_crash(f, 
     change = to_change(f, cleaned, time_zone="Europe/London")
     json.dumps(change.value, allow_nan=False)
     assert change.display
+
+
+def test_current_values_read_like_the_new_ones():
+    assert display_value(field("No_of_Employees"), 2259) == "2,259"
+    assert display_value(field("Percent"), 12.5) == "12.5%"
+    assert display_value(field("Follow_Up_Date"), "2025-03-31") == "31 Mar 2025"
+    moment = display_value(
+        field("Next_Call"), "2025-09-22T12:14:00+00:00", time_zone="Asia/Kolkata"
+    )
+    assert moment == "22 Sep 2025, 17:44 (Asia/Kolkata)"
+    assert display_value(field("Next_Call"), "soon") == "soon"
