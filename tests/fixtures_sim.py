@@ -2,6 +2,8 @@
 
 * `sim`: the practice CRM's demo data (test scale: a few hundred records per module, the
   named views keep their meaning) in the test database, and helpers to look things up.
+  The data is committed once per session (so every test does not pay for loading it):
+  tests that do not ask for `sim` may see it too.
 * `sim_token(email, origin="http://testserver", scopes=None)`: real tokens for a demo user,
   issued to the app's OAuth client exactly as the token endpoint would issue them. Pass
   `live_server.url` as `origin` so `api_domain` points at the live server.
@@ -89,9 +91,18 @@ class SimData:
         )
 
 
+@pytest.fixture(scope="session")
+def _sim_committed(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The demo data, loaded and committed once per test session. Tests that run in a
+    transaction (the usual `db` tests) see it and their changes roll back; tests that flush
+    the database (`live_server`, `transactional_db`) remove it, so `sim` loads it again."""
+    with django_db_blocker.unblock():
+        demo_load(scale="test")
+
+
 @pytest.fixture
-def sim(db: None) -> SimData:
-    demo_load(scale="test")
+def sim(_sim_committed: None, db: None) -> SimData:
+    demo_load(scale="test")  # a no-op unless a flushing test removed the data
     return SimData()
 
 

@@ -35,7 +35,7 @@ def test_load_is_idempotent_and_deterministic():
 
 @pytest.mark.django_db
 def test_the_full_demo_has_thousands_of_records_and_views_of_every_size():
-    run("zohosim_load")
+    run("zohosim_load", reset=True)
     assert SimRecord.objects.filter(module__org__company_name="Zylker Traders").count() > 7000
     trade_show = SimView.objects.get(name="Trade-show leads", module__org__prefix=738964)
     from crmupdate.zohosim.records import view_total

@@ -200,8 +200,13 @@ def test_update_records_resolves_lookups_and_clears_values(crm, sim):
     lead = next(r for r in sim.records("Leads") if not r.locked)
     rita = sim.user("rita.rep@zylker.example")
     contact = sim.records("Contacts")[0]
-    body = {"data": [{"id": str(lead.record_id), "Owner": {"id": rita.zoho_id},
-                      "Referred_By": {"id": str(contact.record_id)}, "Industry": None}]}  # fmt: skip
+    change = {
+        "id": str(lead.record_id),
+        "Owner": {"id": rita.zoho_id},
+        "Referred_By": {"id": str(contact.record_id)},
+        "Industry": None,
+    }
+    body = {"data": [change]}
     assert crm("PUT", "Leads", body).json()["data"][0]["code"] == "SUCCESS"
     data = sim.record(lead.record_id).data
     assert data["Owner"] == rita.ref()
