@@ -13,6 +13,14 @@ from tests.massupdate.conftest import run_worker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def assert_accessible(page):
+    """axe-core finds no accessibility violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
 @pytest.fixture
 def fast_worker(settings):
     settings.MASSUPDATE_POLL_FIRST_SECONDS = 0
@@ -30,6 +38,7 @@ def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, si
     expect(view_select).to_be_visible()
     expect(view_select.locator("option").first).to_have_text("All Leads (default view)")
     view_select.select_option(value=SEED_CVID)
+    assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
 
     # 2. Changes: picking a field adds its row
@@ -43,6 +52,7 @@ def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, si
     expect(region).to_be_visible()
     expect(employees).to_have_value("1000")  # adding a row keeps what was typed
     region.select_option(label="Houston")  # its actual value is "Houston Showroom"
+    assert_accessible(page)
     page.get_by_role("button", name="Review changes", exact=True).last.click()
 
     # 3. Review: the sentence, the count, a before/after sample
@@ -58,6 +68,7 @@ def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, si
     expect(first.nth(1)).to_have_text("1,000")
     expect(first.nth(3)).to_have_text("Houston")
     expect(page.get_by_text("this runs as 2 Zoho jobs, one after another")).to_be_visible()
+    assert_accessible(page)
 
     # 4. Run, and follow it: the page refreshes itself while the worker runs the steps
     page.get_by_role("button", name="Run mass update").click()
@@ -71,6 +82,7 @@ def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, si
     expect(page.locator(".updated-count").first).to_have_text(f"{len(records) - locked:,}")
     expect(page.locator(".total-count").first).to_have_text(f"{len(records):,}")
     expect(page.locator("#update-status")).not_to_have_attribute("hx-trigger", re.compile("."))
+    assert_accessible(page)
 
     # the steps ran in order, and the records hold the new values (the picklist's actual value)
     posts = ApiCall.objects.filter(method="POST", path__endswith="/actions/mass_update")
@@ -82,3 +94,23 @@ def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, si
     assert {(r.data["No_of_Employees"], r.data["Region"]) for r in changed} == {
         (1000, "Houston Showroom")
     }
+
+
+def test_it_works_without_javascript(browser, member_factory, zoho_sim_origin, sim):
+    from tests.fixtures_accounts import sign_in_page
+
+    context = browser.new_context(java_script_enabled=False)
+    page = sign_in_page(context.new_page(), member_factory(), zoho_sim_origin)
+    try:
+        page.goto(f"{zoho_sim_origin}/updates/new/")
+        page.get_by_label("Module").select_option(label="Leads")
+        page.get_by_role("button", name="Continue").click()  # shows the views
+        page.get_by_label("Custom view").select_option(label="Trade-show leads")
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_label("Field to change").select_option(label="Rating")
+        page.get_by_role("button", name="Add field").click()
+        page.get_by_label("Rating: new value").select_option(label="Active")
+        page.get_by_role("button", name="Review changes", exact=True).last.click()
+        expect(page.locator(".sentence")).to_contain_text("Set Rating to Active on the")
+    finally:
+        context.close()
