@@ -1,4 +1,8 @@
-"""One log line per request: method, path (never the query string), status, duration, team."""
+"""One log line per request: method, path (never the query string), status, duration, team.
+
+The team is also bound for the Zoho calls a request makes, so their log lines (written by
+`crmupdate.zoho.transport`) name it too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from crmupdate.zoho.transport import log_team
+
 logger = logging.getLogger("crmupdate.request")
 
 
@@ -15,7 +21,9 @@ def _team_label(request: HttpRequest) -> str:
     team = getattr(request, "team", None)
     if team is None:
         user = getattr(request, "user", None)
-        member = getattr(user, "member", None) if user is not None and user.is_authenticated else None
+        member = (
+            getattr(user, "member", None) if user is not None and user.is_authenticated else None
+        )
         team = getattr(member, "team", None)
     return str(getattr(team, "pk", "-")) if team is not None else "-"
 
@@ -26,7 +34,8 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.monotonic()
-        response = self.get_response(request)
+        with log_team(lambda: _team_label(request)):
+            response = self.get_response(request)
         duration_ms = (time.monotonic() - started) * 1000
         # The query string is left out on purpose: OAuth callbacks carry codes in it.
         logger.info(

@@ -29,3 +29,12 @@ def test_the_filter_rewrites_records_with_arguments():
     )
     assert RedactSecretsFilter().filter(record) is True
     assert record.getMessage() == '"GET /x?code=[redacted]" 302'
+
+
+def test_our_own_key_value_fields_stay_readable():
+    line = (
+        "zoho POST accounts.zoho.com/oauth/v2/token params=- status=200 code=INVALID_CODE "
+        "duration_ms=12 team=3; Task id=1 path=x state=SUCCESSFUL"
+    )
+    assert redact(line) == line
+    assert redact("code=1000.abc&grant_type=authorization_code").startswith("code=[redacted]&")

@@ -22,29 +22,40 @@ from django.utils import timezone
 
 from crmupdate.massupdate import engine, poll, recovery, submit
 from crmupdate.massupdate.models import Step
+from crmupdate.zoho.transport import log_team
 
 logger = logging.getLogger(__name__)
 
 
+def _step_team(step_id: int) -> str:
+    """The step's team, for the log lines of the Zoho calls made for it."""
+    team_id = Step.objects.filter(pk=step_id).values_list("team_id", flat=True).first()
+    return str(team_id or "-")
+
+
 @task()
 def submit_step(step_id: int) -> str:
-    outcome = submit.step_submit(step_id)
+    with log_team(lambda: _step_team(step_id)):
+        outcome = submit.step_submit(step_id)
     logger.info("mass update step=%s submit: %s", step_id, outcome)
     return outcome
 
 
 @task()
 def poll_step(step_id: int) -> str:
-    outcome = poll.step_poll(step_id)
+    with log_team(lambda: _step_team(step_id)):
+        outcome = poll.step_poll(step_id)
     logger.info("mass update step=%s poll: %s", step_id, outcome)
     return outcome
 
 
 @task()
 def watchdog() -> dict[str, int]:
-    if recovery.steps_unfinished_exist():
+    if recovery.steps_unfinished_exist() and not _waiting_tasks(watchdog.module_path).exists():
         # The successor first: if this run dies, the safety net is still there. With nothing
         # left to watch the chain ends; creating, retrying or opening an update restarts it.
+        # Two chains started at the same moment merge: a run queues no successor when one
+        # is already queued.
         watchdog_schedule(at=timezone.now() + _watchdog_interval())
     found = recovery.steps_recover()
     if any(found.values()):

@@ -12,7 +12,9 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from http.cookiejar import DefaultCookiePolicy
@@ -26,6 +28,32 @@ from urllib3.exceptions import NewConnectionError
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
 logger = logging.getLogger("crmupdate.zoho")
+
+#: The team a Zoho call is made for, as its log line shows it: a label, or a function giving
+#: one (called only when a call is logged, so work that never calls Zoho pays nothing). Bound
+#: by the request log middleware for web requests and by the worker's tasks.
+call_log_team: ContextVar[str | Callable[[], str]] = ContextVar("zoho_call_log_team", default="-")
+
+
+@contextmanager
+def log_team(team: str | Callable[[], str]) -> Iterator[None]:
+    """Log the Zoho calls made inside this block as made for `team`."""
+    token = call_log_team.set(team)
+    try:
+        yield
+    finally:
+        call_log_team.reset(token)
+
+
+def _current_log_team() -> str:
+    team = call_log_team.get()
+    if callable(team):
+        try:
+            team = team()
+        except Exception:  # a log label must never break the call it describes
+            team = "?"
+    return str(team or "-")
+
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_READ_ATTEMPTS = 3
@@ -324,7 +352,7 @@ def _log(
     # Query *names* only: values can be record ids or, on accounts calls, secrets.
     names = ",".join(params) if params else "-"
     logger.info(
-        "zoho %s %s%s params=%s status=%s code=%s duration_ms=%d",
+        "zoho %s %s%s params=%s status=%s code=%s duration_ms=%d team=%s",
         method,
         host,
         path,
@@ -332,4 +360,5 @@ def _log(
         status,
         code or "-",
         (time.monotonic() - started) * 1000,
+        _current_log_team(),
     )
