@@ -170,6 +170,13 @@ def skip_after(step: Step) -> None:
     )
 
 
+def step_wake(step_id: int) -> None:
+    """Make a pending step due now and queue its sending."""
+    now = timezone.now()
+    if Step.objects.filter(pk=step_id, status=StepStatus.PENDING).update(next_check_at=now):
+        schedule(step_id, SUBMIT, now)
+
+
 def start_next(step: Step) -> None:
     """Step done: make the next step of its update due, and wake updates queued on the view."""
     now = timezone.now()

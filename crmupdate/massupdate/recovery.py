@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from crmupdate.massupdate import engine, explanations
-from crmupdate.massupdate.models import Step, StepStatus
+from crmupdate.massupdate.models import (
+    FINISHED_STEP_STATUSES,
+    FINISHED_UPDATE_STATUSES,
+    MassUpdate,
+    Step,
+    StepStatus,
+)
 from crmupdate.massupdate.summary import update_refresh
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
@@ -25,7 +31,7 @@ def steps_recover() -> dict[str, int]:
     from crmupdate.massupdate.tasks import task_is_waiting
 
     now = timezone.now()
-    found = {"interrupted": 0, "rescheduled": 0, "resumed": 0}
+    found = {"interrupted": 0, "rescheduled": 0}
     for step in Step.objects.filter(status=StepStatus.SUBMITTING, lease_expires_at__lte=now):
         error = ZohoError(
             code=explanations.SUBMIT_INTERRUPTED,
@@ -58,8 +64,38 @@ def steps_recover() -> dict[str, int]:
             step.pk, engine.SUBMIT if step.status == StepStatus.PENDING else engine.POLL, now
         )
         found["rescheduled"] += 1
+    found["woken"] = _wake_forgotten()
     found["resumed"] = _resume_signed_in()
+    found["summaries"] = _refresh_stale_summaries()
     return found
+
+
+def _wake_forgotten() -> int:
+    """Pending steps nobody will start: their turn has come but no wake-up is set."""
+    woken = 0
+    forgotten = Step.objects.filter(status=StepStatus.PENDING, next_check_at__isnull=True)
+    for step in forgotten.order_by("update_id", "position")[:500]:
+        earlier = Step.objects.filter(update_id=step.update_id, position__lt=step.position)
+        if not earlier.exclude(status=StepStatus.COMPLETED).exists():
+            engine.step_wake(step.pk)
+            woken += 1
+    return woken
+
+
+def _refresh_stale_summaries() -> int:
+    """Updates whose summary says "running" though every step has ended (two processes
+    refreshed it at the same moment and the older view won): recompute them."""
+    unfinished_steps = Step.objects.filter(update=OuterRef("pk")).exclude(
+        status__in=list(FINISHED_STEP_STATUSES)
+    )
+    stale = (
+        MassUpdate.objects.exclude(status__in=list(FINISHED_UPDATE_STATUSES))
+        .filter(~Exists(unfinished_steps))
+        .values_list("pk", flat=True)[:500]
+    )
+    for update_id in stale:
+        update_refresh(update_id)
+    return len(stale)
 
 
 def _resume_signed_in() -> int:

@@ -50,7 +50,11 @@ def _submit_owned(step: Step, owner: str) -> str:
         ).exists():
             engine.step_save(step.pk, owner, status=StepStatus.SKIPPED, next_check_at=None)
             return "skipped"
-        engine.step_save(step.pk, owner, next_check_at=None)  # the earlier step will start this one
+        # The earlier step starts this one when it ends. If it ended just now, between the
+        # check above and this write, its wake-up must not be lost: look once more.
+        engine.step_save(step.pk, owner, next_check_at=None)
+        if not earlier.exclude(status=StepStatus.COMPLETED).exists():
+            engine.step_wake(step.pk)
         return "not its turn"
     try:
         client = engine.client_for(step.update)

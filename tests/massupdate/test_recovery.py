@@ -98,7 +98,10 @@ def test_the_watchdog_keeps_itself_alive_only_while_there_is_work(member, zoho_a
     run_update(member, [change("No_of_Employees", 1000)])
     assert watchdogs.count() == 1
     tasks.watchdog.call()
-    assert watchdogs.count() == 2  # an update is unfinished: it queued its successor
+    assert watchdogs.count() == 1  # one is queued already: two chains would merge
+    watchdogs.delete()
+    tasks.watchdog.call()
+    assert watchdogs.count() == 1  # an update is unfinished: it queued its successor
     run_worker()
     watchdogs.delete()
     tasks.watchdog.call()
@@ -192,3 +195,29 @@ def test_an_answer_that_arrives_after_the_safety_net_gave_up_still_counts(
     step = update.steps.get()
     assert (step.status, step.job_id) == (StepStatus.COMPLETED, "999")
     assert len(mass_update_bodies(zoho_api)) == 1
+
+
+def test_a_step_whose_turn_came_without_a_wake_up_is_started(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("128"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
+    run_worker(max_tasks=2)  # step 1 sent and completed...
+    Step.objects.filter(update=update, position=2).update(next_check_at=None)
+    DBTaskResult.objects.filter(status="READY").delete()  # ...but step 2's wake-up was lost
+    assert recovery.steps_recover()["woken"] == 1
+    run_worker()
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
+
+
+def test_a_summary_left_behind_by_a_race_is_corrected(member, zoho_api, fast_worker):
+    from crmupdate.massupdate.models import MassUpdate
+
+    zoho_api.post(MASS_UPDATE, json=scheduled("129"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+    MassUpdate.objects.filter(pk=update.pk).update(status=UpdateStatus.RUNNING)
+    assert recovery.steps_recover()["summaries"] == 1
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.COMPLETED
