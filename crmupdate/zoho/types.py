@@ -21,6 +21,11 @@ def _i(value: Any, default: int = 0) -> int:
         return default
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON array (anything else Zoho might put there: none)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _oi(value: Any) -> int | None:
     try:
         return None if value is None else int(value)
@@ -154,11 +159,7 @@ class Field:
             visible=bool(d.get("visible", True)),
             mass_update=bool(d.get("mass_update", False)),
             custom_field=bool(d.get("custom_field", False)),
-            pick_list_values=[
-                PicklistValue.from_api(p)
-                for p in (d.get("pick_list_values") or [])
-                if isinstance(p, dict)
-            ],
+            pick_list_values=[PicklistValue.from_api(p) for p in _dicts(d.get("pick_list_values"))],
             id=_s(d.get("id")),
             raw=d,
         )
