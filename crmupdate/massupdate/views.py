@@ -27,6 +27,7 @@ from crmupdate.massupdate.forms import (
     initial_from_raw,
     raw_input_from,
 )
+from crmupdate.massupdate.review import draft_preview as review_preview
 from crmupdate.massupdate.tasks import watchdog_ensure
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
@@ -158,7 +159,7 @@ def review(request: HttpRequest, draft_id: str) -> HttpResponse:
         return redirect("massupdate:changes", draft_id=draft.public_id)
     context: dict[str, Any] = {"draft": draft}
     try:
-        context["preview"] = services.draft_preview(draft=draft, member=member)
+        context["preview"] = review_preview(draft=draft, member=member)
     except ZohoError as error:
         context.update(_zoho_problem(error))
     return render(request, "massupdate/review.html", context)

@@ -351,3 +351,20 @@ def test_each_seed_error_is_stored_and_explained_on_the_page(
         step = update.steps.get()
         assert (step.error_code, step.error_message, step.error_details) == (
             recorded["code"], recorded["message"], recorded["details"])  # fmt: skip
+
+
+def test_review_works_when_zoho_cannot_count_the_view(signed_in, member, zoho_api):
+    mock_metadata(zoho_api)
+    draft = make_draft(member, [change("No_of_Employees", 1000, label="No. of Employees")])
+    zoho_api.get(
+        f"{CRM}/Leads/actions/count",
+        json={"code": "INVALID_URL_PATTERN", "details": {},
+              "message": "Please check if the URL trying to access is a correct one",
+              "status": "error"},
+        status=404,
+    )  # fmt: skip
+    zoho_api.get(f"{CRM}/Leads", json={"data": [{"id": "1", "Last_Name": "Acme"}], "info": {}})
+    page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
+    assert "Set No. of Employees to 1000 on every record in the view Imported batch." in page
+    assert "Zoho could not count the records of this view" in page
+    assert '<button type="submit">Run mass update</button>' in page
