@@ -23,6 +23,7 @@ from crmupdate.zohosim.http import ZohoApiError
 from crmupdate.zohosim.models import SimModule, SimRecord, SimView
 from crmupdate.zohosim.records import (
     InvalidValue,
+    module_field_names,
     module_fields,
     module_queryset,
     record_json,
@@ -32,6 +33,7 @@ from crmupdate.zohosim.records import (
     zoho_now,
 )
 from crmupdate.zohosim.serializers import view_visible_to
+from crmupdate.zohosim.writes import module_touch
 
 Answer = tuple[int, Any]
 MAX_FIELDS = 50
@@ -40,6 +42,7 @@ TOKEN_LIMIT = 100_000
 TOKEN_MAX_AGE = 24 * 3600
 TOKEN_SALT = "zohosim.page_token"
 MAX_UPDATE_RECORDS = 100
+MAX_GET_IDS = 100
 TRIGGERS = {"workflow", "approval", "blueprint", "pathfinder", "orchestration"}
 
 
@@ -64,7 +67,7 @@ def _view(ctx: CrmContext, module: SimModule, cvid: str | None) -> SimView | Non
 
 
 def _field_names(ctx: CrmContext, module: SimModule) -> list[str]:
-    known = [f.api_name for f in module_fields(module)]
+    known = module_field_names(module)
     raw = ctx.request.GET.get("fields", "")
     if not raw.strip():
         if ctx.version_number >= 3:
@@ -90,6 +93,8 @@ def records_list(ctx: CrmContext, module: str) -> Answer:
     ctx.require_scope(*module_scopes(found, "READ"))
     names = _field_names(ctx, found)
     params = ctx.request.GET
+    if params.get("ids") is not None:
+        return _records_by_id(ctx, found, names)
     cvid = params.get("cvid") or None
     view = _view(ctx, found, cvid)
     if cvid and params.get("sort_by"):
@@ -158,6 +163,31 @@ def records_list(ctx: CrmContext, module: str) -> Answer:
     return 200, {"data": data, "info": info}
 
 
+def _records_by_id(ctx: CrmContext, module: SimModule, names: list[str]) -> Answer:
+    """Get Records with `ids` (at most 100): those records in id order, whatever view they
+    are in; ids of records that do not exist are left out."""
+    params = ctx.request.GET
+    if params.get("cvid"):
+        raise _ambiguity("cvid", "ids")
+    parts = [p.strip() for p in params.get("ids", "").split(",") if p.strip()]
+    if not parts or any(not p.isdigit() for p in parts):
+        raise http.invalid_param("ids")
+    if len(parts) > MAX_GET_IDS:
+        raise ZohoApiError(
+            400,
+            "LIMIT_EXCEEDED",
+            "Record count exceeded",
+            {"param_name": "ids", "limit": MAX_GET_IDS},
+        )
+    rows = module_queryset(module).filter(record_id__in=[int(p) for p in parts])
+    pairs = rows.values_list("record_id", "data")
+    data = [record_json(record_id, values, names) for record_id, values in pairs]
+    if not data:
+        return 204, None
+    info = {"per_page": len(data), "count": len(data), "page": 1, "more_records": False}
+    return 200, {"data": data, "info": info}
+
+
 def _binding(
     ctx: CrmContext, module: SimModule, cvid: str | None, names: list[str], per_page: int
 ) -> dict[str, Any]:
@@ -213,7 +243,7 @@ def record_detail(ctx: CrmContext, module: str, record_id: str) -> Answer:
     row = SimRecord.objects.filter(module=found, record_id=int(record_id)).first()
     if row is None:
         return 204, None
-    names = [f.api_name for f in module_fields(found)]
+    names = module_field_names(found)
     return 200, {"data": [record_json(row.record_id, row.data, names)]}
 
 
@@ -253,6 +283,8 @@ def records_update(ctx: CrmContext, module: str) -> Answer:
         if record is not None:
             changed[record.pk] = record
     SimRecord.objects.bulk_update(list(changed.values()), ["data"], batch_size=100)
+    if changed:
+        module_touch(found.pk)
     return (200 if changed else 400), {"data": entries}
 
 

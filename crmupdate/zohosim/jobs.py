@@ -11,6 +11,7 @@ Body validation errors come back as `data[]` entries under HTTP 200, as in the s
 from __future__ import annotations
 
 import bisect
+import json
 import math
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,10 +40,10 @@ from crmupdate.zohosim.records import (
 )
 from crmupdate.zohosim.serializers import view_visible_to
 from crmupdate.zohosim.values import multiselect_merge
+from crmupdate.zohosim.writes import module_touch, records_patch
 
 MAX_VIEW_RECORDS = 50_000
 MAX_IDS = 500
-APPLY_CHUNK = 1000
 JOB_ID_BASE = 2_150_000
 
 Answer = tuple[int, dict[str, Any]]
@@ -239,6 +240,8 @@ def _update_ids(
                 changed[record.pk] = record
             entries.append(record_success(record))
     SimRecord.objects.bulk_update(list(changed.values()), ["data"], batch_size=500)
+    if changed:
+        module_touch(module.pk)
     return (200 if changed else 400), {"data": entries}
 
 
@@ -310,15 +313,28 @@ def _job_apply(job: SimMassUpdateJob) -> None:
     failed = set(job.failed_positions)
     targets = [rid for n, rid in enumerate(job.target_ids) if n not in failed]
     # The modification time is when the job finished, as Zoho reports it.
-    now = job.due_at.isoformat(timespec="seconds")
-    for start in range(0, len(targets), APPLY_CHUNK):
-        chunk = SimRecord.objects.filter(
-            module_id=job.module_id, record_id__in=targets[start : start + APPLY_CHUNK]
-        ).only("pk", "data")
-        changed = []
-        for record in chunk:
-            record_apply(
-                record.data, job.data, fields, over_write=job.over_write, user=job.user, now=now
-            )
-            changed.append(record)
-        SimRecord.objects.bulk_update(changed, ["data"], batch_size=500)
+    stamp = {"Modified_Time": job.due_at.isoformat(timespec="seconds"),
+             "Modified_By": job.user.ref()}  # fmt: skip
+    appended = [
+        name
+        for name in job.data
+        if fields[name].data_type == "multiselectpicklist" and not job.over_write
+    ]
+    if not appended:
+        records_patch(job.module_id, targets, {**job.data, **stamp})
+    else:
+        # Added multi-select values depend on each record's current values: group the
+        # records by their resulting values, one patch per group.
+        groups: dict[str, list[int]] = {}
+        patches: dict[str, dict[str, Any]] = {}
+        rows = SimRecord.objects.filter(module_id=job.module_id, record_id__in=targets)
+        for record_id, data in rows.values_list("record_id", "data").iterator(chunk_size=2000):
+            patch = dict(job.data)
+            for name in appended:
+                patch[name] = multiselect_merge(data.get(name), job.data[name], over_write=False)
+            key = json.dumps(patch, sort_keys=True)
+            groups.setdefault(key, []).append(record_id)
+            patches[key] = patch
+        for key, record_ids in groups.items():
+            records_patch(job.module_id, record_ids, {**patches[key], **stamp})
+    module_touch(job.module_id)

@@ -6,7 +6,13 @@ prefix followed by 12 digits. Tokens and grant codes are stored only as SHA-256 
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
 
 
 class SimOrg(models.Model):
@@ -141,6 +147,9 @@ class SimModule(models.Model):
     # Zoho: one field per mass-update call, three in Deals.
     mass_update_field_limit = models.PositiveSmallIntegerField(default=1)
     layout_id = models.CharField(max_length=24, blank=True)
+    # Changes whenever a record of the module is written (see records.module_touch), so
+    # cached view memberships of an older version are never used.
+    data_version = models.CharField(max_length=32, default=_new_version)
 
     class Meta:
         unique_together = [("org", "api_name")]

@@ -3,10 +3,18 @@
 Records are read in record-id order. A view's members are found by the database from the
 view's criteria (see `criteria`); the synthetic over-50,000 view makes its records up on
 demand from the demo generator.
+
+The member ids of big views (BIG_VIEW_CACHE_MIN records or more) are kept in a small
+per-process cache keyed by the module's `data_version`, which every write through the API
+changes: paging through a 50,000-record view (v2 has only `page`, so OFFSET) then costs one
+primary-key lookup per page instead of re-evaluating the criteria over the whole module.
 """
 
 from __future__ import annotations
 
+import bisect
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +33,15 @@ OBJECT_TYPES = ("lookup", "ownerlookup", "userlookup", "layout")
 
 def module_fields(module: SimModule) -> list[SimField]:
     return list(SimField.objects.filter(module=module).order_by("sequence_number"))
+
+
+def module_field_names(module: SimModule) -> list[str]:
+    """API names only: cheaper than module_fields (no metadata JSON to decode)."""
+    return list(
+        SimField.objects.filter(module=module)
+        .order_by("sequence_number")
+        .values_list("api_name", flat=True)
+    )
 
 
 def object_field_names(module: SimModule) -> set[str]:
@@ -46,10 +63,33 @@ def module_queryset(module: SimModule) -> QuerySet[SimRecord]:
     return SimRecord.objects.filter(module=module).order_by("record_id")
 
 
+BIG_VIEW_CACHE_MIN = 5000
+_MEMBERS_CACHE: OrderedDict[tuple[int, int, int, str], list[int]] = OrderedDict()
+_MEMBERS_CACHE_SIZE = 8
+_MEMBERS_LOCK = threading.Lock()
+
+
+def member_ids(view: SimView | None, module: SimModule, user: SimUser) -> list[int]:
+    """The record ids of a view (or of the whole module), in order."""
+    key = (module.pk, view.pk if view else 0, user.pk, module.data_version)
+    with _MEMBERS_LOCK:
+        if key in _MEMBERS_CACHE:
+            _MEMBERS_CACHE.move_to_end(key)
+            return _MEMBERS_CACHE[key]
+    qs = view_queryset(view, user) if view is not None else module_queryset(module)
+    ids = list(qs.values_list("record_id", flat=True))
+    if len(ids) >= BIG_VIEW_CACHE_MIN:
+        with _MEMBERS_LOCK:
+            _MEMBERS_CACHE[key] = ids
+            while len(_MEMBERS_CACHE) > _MEMBERS_CACHE_SIZE:
+                _MEMBERS_CACHE.popitem(last=False)
+    return ids
+
+
 def view_total(view: SimView, user: SimUser) -> int:
     if view.synthetic_total is not None:
         return view.synthetic_total
-    return view_queryset(view, user).count()
+    return len(member_ids(view, view.module, user))
 
 
 def rows_page(
@@ -69,12 +109,15 @@ def rows_page(
         stop = min(view.synthetic_total, start + limit)
         generate = synthetic_generator(module)
         return [(base + i, generate(i)) for i in range(max(start, 0), stop)]
-    qs = view_queryset(view, user) if view is not None else module_queryset(module)
-    if after_id is not None:
-        qs = qs.filter(record_id__gt=after_id)
-    else:
-        qs = qs[offset:] if offset else qs
-    return list(qs.values_list("record_id", "data")[:limit])
+    ids = member_ids(view, module, user)
+    start = offset if after_id is None else bisect.bisect_right(ids, after_id)
+    wanted = ids[start : start + limit]
+    rows = dict(
+        SimRecord.objects.filter(module=module, record_id__in=wanted).values_list(
+            "record_id", "data"
+        )
+    )
+    return [(record_id, rows[record_id]) for record_id in wanted if record_id in rows]
 
 
 def synthetic_generator(module: SimModule) -> Callable[[int], dict[str, Any]]:

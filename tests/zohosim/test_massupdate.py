@@ -339,3 +339,26 @@ def test_another_organisation_cannot_see_the_job_or_the_view(crm, crm_as, trade_
         "INVALID_DATA",
         "the cvid given seems to be invalid",
     )
+
+
+def test_a_mass_update_can_clear_a_field(crm, sim):
+    view = sim.view_id("Leads", "Trade-show leads")
+    crm.mass_update("Leads", {"data": [{"Industry": None}], "cvid": view})
+    members = sim.view_records("Leads", "Trade-show leads")
+    assert all("Industry" not in r.data for r in members if not r.locked)
+    assert any("Industry" in r.data for r in sim.records("Leads"))
+
+
+def test_cached_memberships_of_big_views_follow_changes(crm, sim, monkeypatch):
+    from crmupdate.zohosim import records
+
+    monkeypatch.setattr(records, "BIG_VIEW_CACHE_MIN", 10)
+    not_contacted = sim.view_id("Leads", "Leads with status Not Contacted")
+    before = crm.get(f"Leads/actions/count?cvid={not_contacted}").json()["count"]
+    assert before >= 10
+    first_page = crm.get(f"Leads?cvid={not_contacted}&fields=Lead_Status&per_page=5").json()
+    moved = first_page["data"][1]["id"]
+    crm("PUT", "Leads", {"data": [{"id": moved, "Lead_Status": "Contacted"}]})
+    assert crm.get(f"Leads/actions/count?cvid={not_contacted}").json()["count"] == before - 1
+    again = crm.get(f"Leads?cvid={not_contacted}&fields=Lead_Status&per_page=5").json()
+    assert moved not in [r["id"] for r in again["data"]]

@@ -168,6 +168,20 @@ def test_one_record_by_id(crm, sim):
     assert crm.get("Deals/1").status_code == 204
 
 
+def test_records_by_ids_whatever_their_view(crm, sim):
+    wanted = [str(r.record_id) for r in sim.records("Leads")[3:6]]
+    body = crm.get(f"Leads?ids={wanted[2]},{wanted[0]},1,{wanted[1]}&fields=Last_Name").json()
+    assert [r["id"] for r in body["data"]] == wanted
+    assert body["info"]["more_records"] is False
+    assert crm.get("Leads?ids=1,2&fields=Last_Name").status_code == 204
+    assert crm.get("Leads?ids=abc&fields=Last_Name").json()["code"] == "INVALID_DATA"
+    many = ",".join(str(n) for n in range(101))
+    assert crm.get(f"Leads?ids={many}&fields=Last_Name").json()["code"] == "LIMIT_EXCEEDED"
+    cvid = sim.view_id("Leads", "All Leads")
+    both = crm.get(f"Leads?ids={wanted[0]}&cvid={cvid}&fields=Last_Name")
+    assert both.json()["code"] == "AMBIGUITY_DURING_PROCESSING"
+
+
 def test_update_records_by_id_with_one_result_per_record(crm, sim):
     free = [r for r in sim.records("Leads") if not r.locked][:2]
     locked = next(r for r in sim.records("Leads") if r.locked)

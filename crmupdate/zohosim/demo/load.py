@@ -32,6 +32,7 @@ from crmupdate.zohosim.models import (
     SimUser,
     SimView,
 )
+from crmupdate.zohosim.writes import module_touch
 
 ORG_CREATED = datetime(2023, 4, 12, 9, 8, 5, tzinfo=UTC)
 BATCH_SIZE = 1000
@@ -314,4 +315,5 @@ def big_view_ensure(count: int, *, org_zoho_id: str | None = None) -> int:
         stop = min(start + 10_000, BIG_BATCH_OFFSET + count)
         with transaction.atomic():
             added += _records_create(org, module, LEADS, k, ctx, range(start, stop))
+    module_touch(module.pk)
     return added
