@@ -52,6 +52,11 @@ def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, si
     expect(region).to_be_visible()
     expect(employees).to_have_value("1000")  # adding a row keeps what was typed
     region.select_option(label="Houston")  # its actual value is "Houston Showroom"
+    page.get_by_label("Field to change").select_option(label="Rating")
+    expect(page.get_by_label("Rating: new value")).to_be_visible()
+    page.get_by_role("button", name="Remove Rating").click()
+    expect(page.get_by_label("Rating: new value")).to_have_count(0)
+    expect(region).to_have_value("Houston Showroom")  # removing a row keeps the others
     assert_accessible(page)
     page.get_by_role("button", name="Review changes", exact=True).last.click()
 
