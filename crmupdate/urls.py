@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("crmupdate.accounts.urls")),
     path("", include("crmupdate.massupdate.urls")),
+    path("", include("crmupdate.massupdate.undo.urls")),
     path("oauth/", include("social_django.urls", namespace="social")),
 ]
 

@@ -19,6 +19,7 @@ MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
 REAUTH_REQUIRED = "REAUTH_REQUIRED"
 SUBMIT_INTERRUPTED = "SUBMIT_INTERRUPTED"
 TRACKING_LOST = "TRACKING_LOST"
+BACKUP_FAILED = "BACKUP_FAILED"
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,12 @@ _BY_CODE: dict[str, Explanation] = {
     TRACKING_LOST: Explanation(
         "Zoho stopped reporting on this job, so we cannot tell how it ended.",
         "Open the view in Zoho to check whether the records were changed.",
+    ),
+    BACKUP_FAILED: Explanation(
+        "We could not keep a backup of the values this step would replace, so it was not "
+        "sent: nothing was changed in Zoho by it.",
+        "Zoho's answer is below. Start the update again later; or, if you will not need to "
+        "undo it, untick “Keep a backup” on the review page.",
     ),
 }
 

@@ -252,3 +252,26 @@ class MetadataCache(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.module_api_name}".strip()
+
+
+# Undo's tables belong to this app too (backups taken by the step worker, undos, results).
+from crmupdate.massupdate.undo.models import (  # noqa: E402
+    Backup,
+    BackupChoice,
+    BackupChunk,
+    Undo,
+    UndoRecord,
+)
+
+__all__ = [
+    "Backup",
+    "BackupChoice",
+    "BackupChunk",
+    "Draft",
+    "MassUpdate",
+    "MetadataCache",
+    "Step",
+    "StepEvent",
+    "Undo",
+    "UndoRecord",
+]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from crmupdate.massupdate import engine, explanations
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
 from crmupdate.massupdate.summary import update_refresh
+from crmupdate.massupdate.undo.backup import step_backup
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 from crmupdate.zoho.types import MassUpdateScheduled
 
@@ -60,7 +61,10 @@ def _submit_owned(step: Step, owner: str) -> str:
         client = engine.client_for(step.update)
     except ZohoError as error:
         return _submit_refused_before_sending(step, owner, error)
-
+    # The values this step replaces are read and kept first (for undo), holding the view.
+    not_yet = step_backup(step, owner, client)
+    if not_yet is not None:
+        return not_yet
     if not _take_view(step, owner):
         return "queued behind another update on the view"
     if step.update.started_at is None:

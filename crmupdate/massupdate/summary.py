@@ -32,6 +32,8 @@ def derive_status(steps: Sequence[Step]) -> str:
     current = next((s for s in steps if s.status == StepStatus.PENDING), None)
     if current is not None and current.error_code:
         return UpdateStatus.WAITING
+    if current is not None and current.holds_view:
+        return UpdateStatus.RUNNING  # keeping a backup before it is sent (see undo.backup)
     if current is not None and current.wait_reason:
         return UpdateStatus.QUEUED  # behind another update of the same view
     if StepStatus.COMPLETED in statuses:

@@ -29,6 +29,8 @@ from crmupdate.massupdate.forms import (
 )
 from crmupdate.massupdate.review import draft_preview as review_preview
 from crmupdate.massupdate.tasks import watchdog_ensure
+from crmupdate.massupdate.undo.selectors import undo_entry_target
+from crmupdate.massupdate.undo.services import backup_choice_save
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
 
@@ -170,6 +172,7 @@ def review(request: HttpRequest, draft_id: str) -> HttpResponse:
 def run(request: HttpRequest, draft_id: str) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
+    backup_choice_save(draft=draft, data=request.POST)  # before the worker can look for it
     try:
         update = services.massupdate_run(
             draft=draft, member=member, run_token=request.POST.get("run_token", "")
@@ -193,6 +196,9 @@ def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse
 @require_GET
 @team_required(allow_reauth=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    undone = undo_entry_target(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    if undone is not None:  # this row is an undo: its page is the undone update's undo page
+        return redirect("undo:page", pk=undone)
     return _render_update(request, pk, "massupdate/detail.html")
 
 

@@ -49,6 +49,7 @@ from crmupdate.zoho.types import (
 MAX_PER_PAGE = 200
 MAX_MASS_UPDATE_IDS = 500
 MAX_UPDATE_RECORDS = 100
+MAX_GET_IDS = 100  # Get Records by `ids`
 # Listing calls stop after this many pages: a guard against a server that never says "done".
 MAX_LIST_PAGES = 50
 
@@ -195,6 +196,19 @@ class ZohoClient:
                 return
             token = result.next_page_token
             page += 1
+
+    def get_records_by_id(
+        self, module: str, *, ids: Sequence[str], fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """Up to 100 records by id, with `fields` (whatever view they are in now). Records
+        that no longer exist are simply absent. Zoho: Get Records, parameter `ids`,
+        https://www.zoho.com/crm/developer/docs/api/v2/get-records.html"""
+        if not 1 <= len(ids) <= MAX_GET_IDS:
+            raise ValueError(f"get_records_by_id takes 1 to {MAX_GET_IDS} record ids")
+        if not fields:
+            raise ValueError("get_records_by_id needs at least one field API name")
+        params = {"ids": ",".join(str(i) for i in ids), "fields": ",".join(fields)}
+        return _objects(self._get(_module(module), params), "data")
 
     def count_records(self, module: str, *, cvid: str) -> int:
         """How many records a custom view holds (Zoho refreshes this within 1-10 minutes).

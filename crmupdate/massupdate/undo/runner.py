@@ -1,0 +1,337 @@
+"""The worker's undo: put back, batch by batch, the values the update's steps replaced.
+
+For each batch of up to 100 records of a backup (the last step first):
+
+1. read the records' current values by id (one Get Records call: the records may have left
+   the view since);
+2. a record that holds what our step set gets its previous value back; one that already holds
+   its previous value is left alone ("unchanged", e.g. Zoho failed to update it); one that
+   holds anything else was changed by someone since: it is not touched ("conflict");
+3. write the previous values with one Update Records call (`"trigger": []`, so workflows,
+   approvals and blueprints do not fire again), and keep every record's result.
+
+Like the step worker, a run takes the undo with a lease (a killed worker's claim runs out),
+holds no transaction across an HTTP call, and saves each batch's results together with the
+cursor, so a run that dies is picked up where it stopped. Re-doing a batch is harmless: the
+records it already put back now hold their previous value and count as unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from crmupdate.massupdate import engine, explanations
+from crmupdate.massupdate.models import Step, UpdateStatus
+from crmupdate.massupdate.undo.models import (
+    Backup,
+    BackupChunk,
+    BackupStatus,
+    Undo,
+    UndoOutcome,
+    UndoRecord,
+)
+from crmupdate.massupdate.undo.summary import entry_refresh
+from crmupdate.massupdate.undo.values import (
+    rows_decode,
+    same,
+    value_set_by_step,
+    value_to_restore,
+)
+from crmupdate.zoho.errors import ErrorCategory, ZohoError
+
+BATCH = 100  # Update Records takes at most 100 records per call
+RUNNABLE = (UpdateStatus.QUEUED, UpdateStatus.RUNNING, UpdateStatus.WAITING)
+NOT_FOUND = "RECORD_NOT_FOUND"
+BACKUP_GONE = "BACKUP_EXPIRED"
+
+
+def run_seconds() -> float:
+    """How long one task run works before handing over to a fresh task."""
+    return float(getattr(settings, "UNDO_RUN_SECONDS", 60))
+
+
+@dataclass
+class Batch:
+    backup: Backup
+    step: Step
+    chunk: int  # position of the chunk the rows come from
+    offset: int
+    rows: list[list[Any]]  # [record id, previous value per backup field...]
+
+
+def undo_take(undo_id: int) -> str | None:
+    owner = uuid.uuid4().hex
+    now = timezone.now()
+    taken = (
+        Undo.objects.filter(pk=undo_id, status__in=RUNNABLE)
+        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
+        .update(lease_owner=owner, lease_expires_at=now + engine.lease_length())
+    )
+    return owner if taken else None
+
+
+def undo_save(undo_id: int, owner: str, *, release: bool = True, **fields: Any) -> bool:
+    if release:
+        fields.update(lease_owner="", lease_expires_at=None)
+    return bool(Undo.objects.filter(pk=undo_id, lease_owner=owner).update(**fields))
+
+
+def undo_run(undo_id: int) -> str:
+    """Put back the next batches of a due undo. Returns what happened (for the log)."""
+    undo = Undo.objects.filter(pk=undo_id).first()
+    now = timezone.now()
+    if undo is None or undo.status not in RUNNABLE:
+        return "not due"
+    if undo.next_check_at and undo.next_check_at > now + timedelta(seconds=1):
+        return "not due"
+    owner = undo_take(undo_id)
+    if owner is None:
+        return "taken by another run"
+    try:
+        return _run_owned(Undo.objects.select_related("created_by").get(pk=undo_id), owner)
+    finally:
+        entry_refresh(undo_id)
+
+
+def _run_owned(undo: Undo, owner: str) -> str:
+    from crmupdate.accounts.services import ReauthRequired, zoho_client_for
+
+    try:
+        if undo.created_by is None:
+            raise ReauthRequired("The person who started this undo no longer has an account.")
+        client = zoho_client_for(undo.created_by)
+    except ZohoError as error:
+        return _call_failed(undo, owner, error)
+    undo_save(
+        undo.pk, owner, release=False, status=UpdateStatus.RUNNING, wait_reason="",
+        started_at=undo.started_at or timezone.now(), error_code="", error_message="",
+    )  # fmt: skip
+    deadline = time.monotonic() + run_seconds()
+    steps: dict[int, Step] = {}
+    while True:
+        try:
+            batch = batch_next(undo, steps)
+        except BackupGone:
+            undo_save(
+                undo.pk,
+                owner,
+                status=UpdateStatus.FAILED,
+                finished_at=timezone.now(),
+                next_check_at=None,
+                error_code=BACKUP_GONE,
+                error_message="The backup was deleted before the undo could finish.",
+            )
+            return "the backup is gone"
+        if batch is None:
+            return _finish(undo, owner)
+        started = time.monotonic()
+        try:
+            results, reads, writes = batch_restore(client, batch)
+        except ZohoError as error:
+            return _call_failed(undo, owner, error)
+        if not _batch_save(undo, owner, batch, results, reads, writes, started):
+            return "lost the undo"
+        if time.monotonic() > deadline:
+            now = timezone.now()
+            undo_save(undo.pk, owner, next_check_at=now)
+            _schedule(undo.pk, now)
+            return "continues in a new run"
+
+
+def batch_next(undo: Undo, steps: dict[int, Step]) -> Batch | None:
+    """The next records to put back, moving the cursor over finished chunks and backups."""
+    while undo.cursor_index < len(undo.plan):
+        backup = Backup.objects.filter(pk=undo.plan[undo.cursor_index]).first()
+        if backup is None or backup.status != BackupStatus.COMPLETE:
+            raise BackupGone()
+        chunk = (
+            BackupChunk.objects.filter(backup=backup, position__gte=undo.cursor_chunk)
+            .order_by("position")
+            .first()
+        )
+        if chunk is None:
+            undo.cursor_index, undo.cursor_chunk, undo.cursor_offset = undo.cursor_index + 1, 1, 0
+            continue
+        rows = rows_decode(chunk.payload)
+        if undo.cursor_offset >= len(rows):
+            undo.cursor_chunk, undo.cursor_offset = chunk.position + 1, 0
+            continue
+        if backup.step_id not in steps:
+            steps[backup.step_id] = Step.objects.get(pk=backup.step_id)
+        offset = undo.cursor_offset
+        return Batch(backup, steps[backup.step_id], chunk.position, offset,
+                     rows[offset : offset + BATCH])  # fmt: skip
+    return None
+
+
+class BackupGone(Exception):
+    """The backup was deleted while the undo needed it."""
+
+
+def batch_restore(client: Any, batch: Batch) -> tuple[list[UndoRecord], int, int]:
+    """Read the batch's records, put back those that hold what our step set. Returns the
+    per-record results (unsaved) and the number of reads and writes made."""
+    fields = batch.backup.fields
+    types = {c.get("api_name"): str(c.get("data_type") or "") for c in batch.step.changes or []}
+    module = batch.backup.module_api_name
+    ids = [str(row[0]) for row in batch.rows]
+    current = {
+        str(r.get("id")): r for r in client.get_records_by_id(module, ids=ids, fields=fields)
+    }
+    results: dict[str, UndoRecord] = {}
+    writes: list[dict[str, Any]] = []
+    for row in batch.rows:
+        record_id, previous = str(row[0]), dict(zip(fields, row[1:], strict=False))
+        now = current.get(record_id)
+        values = {}
+        for name in fields:
+            sent = (batch.step.request_data or {}).get(name)
+            values[name] = {
+                "previous": previous.get(name),
+                "set": value_set_by_step(
+                    previous.get(name), sent, types.get(name, ""), batch.step.over_write
+                ),
+                "current": now.get(name) if now else None,
+            }
+        result = UndoRecord(step_position=batch.step.position, record_id=record_id, values=values)
+        if now is None:
+            result.outcome, result.code = UndoOutcome.FAILED, NOT_FOUND
+            result.message = "The record no longer exists in Zoho (deleted, merged or converted)."
+        elif all(same(v["current"], v["previous"], types.get(n, "")) for n, v in values.items()):
+            result.outcome = UndoOutcome.UNCHANGED
+        elif all(same(v["current"], v["set"], types.get(n, "")) for n, v in values.items()):
+            result.outcome = UndoOutcome.RESTORED  # once Zoho confirms
+            writes.append(
+                {"id": record_id}
+                | {n: value_to_restore(v["previous"], types.get(n, "")) for n, v in values.items()}
+            )
+        else:
+            result.outcome = UndoOutcome.CONFLICT
+        results[record_id] = result
+    if writes:
+        _write(client, module, writes, results)
+    return list(results.values()), 1, 1 if writes else 0
+
+
+def _write(
+    client: Any, module: str, writes: list[dict[str, Any]], results: dict[str, UndoRecord]
+) -> None:
+    try:
+        answers = client.update_records(module, writes, trigger=[])
+    except ZohoError as error:
+        if error.category != ErrorCategory.PERMANENT:
+            raise  # wait, or sign in again, and do the batch again
+        answers = []
+        for record in writes:
+            results[record["id"]].outcome = UndoOutcome.FAILED
+            results[record["id"]].code = error.code[:80]
+            results[record["id"]].message = error.message
+    confirmed = set()
+    for answer in answers:
+        result = results.get(answer.id)
+        if result is not None and answer.ok:
+            confirmed.add(answer.id)
+        elif result is not None:
+            result.outcome, result.code, result.message = (
+                UndoOutcome.FAILED, answer.code[:80], answer.message,
+            )  # fmt: skip
+    for record in writes:
+        result = results[record["id"]]
+        if result.outcome == UndoOutcome.RESTORED and record["id"] not in confirmed:
+            result.outcome, result.code = UndoOutcome.FAILED, "NOT_CONFIRMED"
+            result.message = "Zoho did not confirm this record was updated."
+
+
+def _batch_save(
+    undo: Undo,
+    owner: str,
+    batch: Batch,
+    results: list[UndoRecord],
+    reads: int,
+    writes: int,
+    started: float,
+) -> bool:
+    counts = dict.fromkeys(UndoOutcome, 0)
+    for result in results:
+        result.undo_id = undo.pk
+        counts[UndoOutcome(result.outcome)] += 1
+    undo.cursor_chunk, undo.cursor_offset = batch.chunk, batch.offset + len(batch.rows)
+    with transaction.atomic():
+        saved = Undo.objects.filter(pk=undo.pk, lease_owner=owner).update(
+            cursor_index=undo.cursor_index,
+            cursor_chunk=undo.cursor_chunk,
+            cursor_offset=undo.cursor_offset,
+            restored_count=F("restored_count") + counts[UndoOutcome.RESTORED],
+            unchanged_count=F("unchanged_count") + counts[UndoOutcome.UNCHANGED],
+            conflict_count=F("conflict_count") + counts[UndoOutcome.CONFLICT],
+            failed_count=F("failed_count") + counts[UndoOutcome.FAILED],
+            reads=F("reads") + reads,
+            writes=F("writes") + writes,
+            work_seconds=F("work_seconds") + (time.monotonic() - started),
+            attempts=0,
+            lease_expires_at=timezone.now() + engine.lease_length(),
+        )
+        if not saved:
+            return False
+        UndoRecord.objects.bulk_create(results)
+    entry_refresh(undo.pk)
+    return True
+
+
+def _finish(undo: Undo, owner: str) -> str:
+    undo.refresh_from_db()
+    status = (
+        UpdateStatus.COMPLETED
+        if not (undo.failed_count or undo.conflict_count)
+        else UpdateStatus.COMPLETED_WITH_FAILURES
+    )
+    if undo.total_count and undo.failed_count == undo.total_count:
+        status = UpdateStatus.FAILED
+    undo_save(undo.pk, owner, status=status, finished_at=timezone.now(), next_check_at=None,
+              wait_reason="")  # fmt: skip
+    return f"finished: {status}"
+
+
+def _call_failed(undo: Undo, owner: str, error: ZohoError) -> str:
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "error_code": error.code[:80],
+        "error_message": error.message,
+        "error_http_status": error.http_status,
+    }
+    found = explanations.explain(error.code, error.message, error.details,
+                                 http_status=error.http_status)  # fmt: skip
+    if error.category == ErrorCategory.AUTH:
+        undo_save(undo.pk, owner, status=UpdateStatus.PAUSED, paused_at=now, next_check_at=None,
+                  wait_reason=found.next_step, **fields)  # fmt: skip
+        return "paused: sign-in needed"
+    attempts = undo.attempts + 1
+    waits = error.category == ErrorCategory.RATE_LIMITED or (
+        error.category == ErrorCategory.TRANSIENT and attempts < engine.max_submit_attempts()
+    )
+    if waits:
+        later = now + timedelta(seconds=engine.retry_delay(attempts))
+        at = timezone.localtime(later).strftime("%H:%M:%S UTC")
+        undo_save(undo.pk, owner, status=UpdateStatus.WAITING, attempts=attempts,
+                  next_check_at=later, wait_reason=f"{found.text} Trying again at {at}.",
+                  **fields)  # fmt: skip
+        _schedule(undo.pk, later)
+        return f"waiting after {error.code}"
+    undo_save(undo.pk, owner, status=UpdateStatus.NEEDS_ATTENTION, attempts=attempts,
+              next_check_at=None, wait_reason=found.next_step, **fields)  # fmt: skip
+    return f"stopped by {error.code}"
+
+
+def _schedule(undo_id: int, at: Any) -> None:
+    from crmupdate.massupdate.undo.tasks import undo_schedule
+
+    undo_schedule(undo_id=undo_id, at=at)

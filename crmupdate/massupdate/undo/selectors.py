@@ -1,0 +1,201 @@
+"""Reads for undo: can this update be undone (and if not, why), what the undo will do, and
+its results. Every query starts from the signed-in person's team."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
+from crmupdate.massupdate.undo.models import (
+    Backup,
+    BackupChoice,
+    BackupStatus,
+    Undo,
+    UndoOutcome,
+    UndoRecord,
+)
+
+PER_PAGE_READ = 200
+PER_CALL_WRITE = 100
+
+
+@dataclass
+class UndoPlanLine:
+    labels: str  # "Lead Status" or "Stage, Amount and Closing Date"
+    count: int
+
+    @property
+    def sentence(self) -> str:
+        return f"Put back the previous {self.labels} on {self.count:,} record" + (
+            "" if self.count == 1 else "s"
+        )
+
+
+@dataclass
+class UndoState:
+    """What the update's page and the history say about undoing it."""
+
+    update: MassUpdate
+    undo: Undo | None = None
+    available: bool = False  # "Undo this update" works
+    reason: str = ""  # why it cannot be undone (shown instead of the button)
+    backups: list[Backup] = field(default_factory=list)  # the ones an undo puts back
+    lines: list[UndoPlanLine] = field(default_factory=list)
+    expires_at: datetime | None = None
+    backing_up: bool = False
+
+    @property
+    def record_count(self) -> int:
+        return sum(b.record_count for b in self.backups)
+
+    @property
+    def calls_estimate(self) -> int:
+        """Zoho calls for the undo: one read and at most one write per 100 records."""
+        return sum(2 * math.ceil(b.record_count / PER_CALL_WRITE) for b in self.backups)
+
+
+def _labels(step: Step) -> str:
+    names = [str(c.get("label") or c.get("api_name")) for c in step.changes or []]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def step_ran(step: Step) -> bool:
+    """Did this step's Zoho job run (so it may have changed records)?"""
+    return bool(step.job_id) and step.status in (StepStatus.COMPLETED, StepStatus.FAILED)
+
+
+def undo_state(update: MassUpdate, *, fetched: tuple[Undo | None, list[Backup]] | None = None
+               ) -> UndoState:  # fmt: skip
+    """Can `update` be undone? `fetched`: its undo and backups, when the caller already has
+    them (the history, for many updates at once)."""
+    if fetched is None:
+        if Undo.objects.filter(entry=update).exists():
+            return UndoState(update=update)  # an undo itself cannot be undone
+        undo = Undo.objects.filter(update=update).first()
+        backups = (
+            None if undo else list(Backup.objects.filter(update=update).select_related("step"))
+        )
+    else:
+        undo, backups = fetched
+    state = UndoState(update=update, undo=undo)
+    if undo is not None or backups is None:
+        return state
+    ran = sorted(
+        (b for b in backups if step_ran(b.step)), key=lambda b: b.step.position, reverse=True
+    )
+    state.backing_up = any(b.status == BackupStatus.READING for b in backups)
+    if not update.finished:
+        if backups or BackupChoice.objects.filter(draft__update=update, keep=True).exists():
+            state.reason = "You can undo this update once it has finished."
+        return state
+    kept = [b for b in ran if b.status in (BackupStatus.COMPLETE, BackupStatus.EXPIRED)]
+    if not kept:
+        if backups and not ran:
+            state.reason = "Zoho changed nothing in this update, so there is nothing to undo."
+        elif not backups:
+            state.reason = "No backup was kept for this update, so it cannot be undone here."
+        else:
+            state.reason = "The backup of this update is incomplete, so it cannot be undone."
+        return state
+    expired = [b for b in kept if b.expired]
+    if expired:
+        when = min(b.expires_at or b.purged_at or timezone.now() for b in expired)
+        days = int(getattr(settings, "UNDO_RETENTION_DAYS", 30))
+        state.reason = (
+            f"The backup of this update expired on {timezone.localtime(when):%-d %b %Y} "
+            f"(backups are kept for {days} days), so it can no longer be undone."
+        )
+        return state
+    state.available = True
+    state.backups = kept
+    state.lines = [UndoPlanLine(_labels(b.step), b.record_count) for b in kept]
+    state.expires_at = min(b.expires_at for b in kept if b.expires_at) if kept else None
+    return state
+
+
+def undo_states_for(updates: Iterable[MassUpdate]) -> dict[int, UndoState]:
+    """Undo states of many updates in a constant number of queries (for the history)."""
+    rows = list(updates)
+    ids = [u.pk for u in rows]
+    undos = {u.update_id: u for u in Undo.objects.filter(update_id__in=ids)}
+    entries = set(Undo.objects.filter(entry_id__in=ids).values_list("entry_id", flat=True))
+    backups: dict[int, list[Backup]] = {}
+    for backup in Backup.objects.filter(update_id__in=ids).select_related("step"):
+        backups.setdefault(backup.update_id, []).append(backup)
+    chose = set(
+        BackupChoice.objects.filter(draft__update_id__in=ids, keep=True).values_list(
+            "draft__update_id", flat=True
+        )
+    )
+    states = {}
+    for update in rows:
+        if update.pk in entries:
+            states[update.pk] = UndoState(update=update)
+            continue
+        if update.pk not in chose and update.pk not in backups and update.pk not in undos:
+            states[update.pk] = UndoState(update=update)  # nothing to say
+            continue
+        fetched = (undos.get(update.pk), backups.get(update.pk, []))
+        states[update.pk] = undo_state(update, fetched=fetched)
+    return states
+
+
+def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
+    update = MassUpdate.objects.filter(team=team, pk=pk).prefetch_related("steps").first()
+    if update is None:
+        raise Http404("No such update")
+    return update
+
+
+def undo_entry_target(*, team: Any, pk: int) -> int | None:
+    """If update `pk` is an undo's row in the history: the undone update's id."""
+    return Undo.objects.filter(team=team, entry_id=pk).values_list("update_id", flat=True).first()
+
+
+def undo_results(undo: Undo, outcome: str, *, limit: int = 200) -> QuerySet[UndoRecord]:
+    return UndoRecord.objects.filter(undo=undo, outcome=outcome).order_by("id")[:limit]
+
+
+def undo_field_labels(undo: Undo) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for change in undo.update.changes or []:
+        labels[str(change.get("api_name"))] = str(change.get("label") or change.get("api_name"))
+    return labels
+
+
+def undo_result_rows(undo: Undo) -> Iterator[tuple[Any, ...]]:
+    """One row per record and field, for the CSV (streamed, no model instances)."""
+    labels = undo_field_labels(undo)
+    names = dict(UndoOutcome.choices)
+    rows = (
+        UndoRecord.objects.filter(undo=undo)
+        .order_by("id")
+        .values_list("record_id", "step_position", "outcome", "values", "code", "message")
+    )
+    for record_id, position, outcome, values, code, message in rows.iterator(chunk_size=2000):
+        for api_name, value in (values or {}).items():
+            yield (
+                record_id,
+                position,
+                labels.get(api_name, api_name),
+                api_name,
+                names.get(outcome, outcome),
+                value.get("previous"),
+                value.get("set"),
+                value.get("current"),
+                code,
+                message,
+            )
+
+
+def undo_entry_ids(ids: Iterable[int]) -> set[int]:
+    return set(Undo.objects.filter(entry_id__in=list(ids)).values_list("entry_id", flat=True))

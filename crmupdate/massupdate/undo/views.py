@@ -1,0 +1,137 @@
+"""Pages of undo: what the undo will do (then confirm), its progress and per-record results,
+the results as CSV, and resuming a paused undo. Reads our database only; the worker talks to
+Zoho."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from crmupdate.accounts.decorators import team_required
+from crmupdate.massupdate.fieldforms import person_zone
+from crmupdate.massupdate.undo import selectors, services
+from crmupdate.massupdate.undo.models import UndoOutcome
+from crmupdate.massupdate.undo.summary import undo_problems_text
+from crmupdate.massupdate.undo.tasks import watchdog_ensure
+from crmupdate.massupdate.undo.values import display
+
+
+def _render(request: HttpRequest, pk: int, template: str) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    undone = selectors.undo_entry_target(team=team, pk=pk)
+    if undone is not None:  # the undo's own row in the history: show the undo
+        return redirect("undo:page", pk=undone)
+    update = selectors.update_for_undo(team=team, pk=pk)
+    state = selectors.undo_state(update)
+    undo = state.undo
+    context: dict[str, Any] = {"update": update, "state": state, "undo": undo}
+    if undo is not None:
+        if not undo.finished:
+            watchdog_ensure()  # the safety net runs whenever someone watches an undo
+        labels = selectors.undo_field_labels(undo)
+        context["conflicts"] = _rows(selectors.undo_results(undo, UndoOutcome.CONFLICT), labels)
+        context["failures"] = _rows(selectors.undo_results(undo, UndoOutcome.FAILED), labels)
+        context["problems"] = undo_problems_text(undo)
+    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    context["viewer_zone"] = zone
+    with timezone.override(zone):
+        return render(request, template, context)
+
+
+def _rows(records: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Results as table rows: one per record and field, values as people read them."""
+    rows = []
+    for record in records:
+        for api_name, value in (record.values or {}).items():
+            rows.append(
+                {
+                    "record_id": record.record_id,
+                    "field": labels.get(api_name, api_name),
+                    "previous": display(value.get("previous")),
+                    "set": display(value.get("set")),
+                    "current": display(value.get("current")),
+                    "code": record.code,
+                    "message": record.message,
+                }
+            )
+    return rows
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render(request, pk, "massupdate/undo.html")
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The self-refreshing part of the undo's page."""
+    return _render(request, pk, "massupdate/undo.html#undo_status")
+
+
+@require_POST
+@team_required
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_undo(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    try:
+        services.undo_start(update=update, member=request.member)  # type: ignore[attr-defined]
+    except services.UndoRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("undo:page", pk=update.pk)
+
+
+@require_POST
+@team_required
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_undo(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    undo = selectors.undo_state(update).undo
+    if undo is not None and services.undo_resume(undo=undo, member=request.member):  # type: ignore[attr-defined]
+        messages.success(request, "The undo carries on where it stopped.")
+    return redirect("undo:page", pk=update.pk)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEADER = (
+    "record_id", "step", "field", "field_api_name", "result", "previous_value",
+    "value_set_by_update", "value_found_at_undo", "zoho_code", "zoho_message",
+)  # fmt: skip
+
+
+def _cell(value: Any) -> str:
+    text = display(value) if not isinstance(value, str) else value
+    # Spreadsheets run cells that start like a formula: keep them text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every record's result (UTF-8 with a BOM, so spreadsheets open it correctly)."""
+    update = selectors.update_for_undo(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    undo = selectors.undo_state(update).undo
+    if undo is None:
+        messages.info(request, "This update has not been undone.")
+        return redirect("undo:page", pk=update.pk)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(CSV_HEADER)
+        for row in selectors.undo_result_rows(undo):
+            yield writer.writerow([_cell(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = f"undo-of-update-{update.pk}-{timezone.now():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response  # type: ignore[return-value]  # streamed, like a normal response

@@ -1,0 +1,58 @@
+"""Undo test helpers: updates run with a backup against the practice CRM, and what it holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from crmupdate.massupdate import services
+from crmupdate.massupdate.models import MassUpdate
+from crmupdate.massupdate.undo.services import backup_choice_save
+from crmupdate.zohosim.models import ApiCall, SimCreditUsage, SimOrg
+from tests.fixtures_sim import SEED_CVID
+from tests.massupdate.conftest import (  # noqa: F401  (fixtures used by the tests here)
+    change,
+    fast_worker,
+    make_draft,
+    member,
+    run_worker,
+    zoho_api,
+)
+
+LEAD_STATUS = "Lead_Status"
+
+
+@pytest.fixture
+def sam(member_factory: Any) -> Any:
+    return member_factory()
+
+
+def lead_status(value: str = "Contacted") -> Any:
+    return change(LEAD_STATUS, value, label="Lead Status", data_type="picklist")
+
+
+def run_with_backup(
+    person: Any, changes: list[Any], *, cvid: str = SEED_CVID, keep: bool = True
+) -> MassUpdate:
+    """An update as the review page runs it, with the "Keep a backup" box as given."""
+    draft = make_draft(person, changes, cvid=cvid)
+    backup_choice_save(
+        draft=draft, data={"backup_offered": "1", "keep_backup": "on" if keep else ""}
+    )
+    return services.massupdate_run(draft=draft, member=person, run_token=str(draft.run_token))
+
+
+def zoho_calls(method: str, path_end: str, **filters: Any) -> list[ApiCall]:
+    qs = ApiCall.objects.filter(host="crm", method=method, path__endswith=path_end, **filters)
+    return list(qs.order_by("id"))
+
+
+def credits_left(org: SimOrg, calls: int) -> None:
+    """Zoho will answer `calls` more calls today, then 429 TOO_MANY_REQUESTS."""
+    used = sum(SimCreditUsage.objects.filter(org=org).values_list("used", flat=True))
+    SimOrg.objects.filter(pk=org.pk).update(credits_per_day=used + calls)
+
+
+def a_new_day(org: SimOrg) -> None:
+    SimOrg.objects.filter(pk=org.pk).update(credits_per_day=None)

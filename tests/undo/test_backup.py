@@ -1,0 +1,157 @@
+"""The worker keeps a backup of what each step replaces, right before the step's Zoho job
+starts; when it cannot, the update does not run and the page says why."""
+
+import pytest
+
+from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
+from crmupdate.massupdate.undo.models import Backup, BackupChoice, BackupStatus
+from crmupdate.massupdate.undo.values import rows_decode
+from tests.fixtures_sim import SEED_CVID
+from tests.undo.conftest import (
+    a_new_day,
+    credits_left,
+    lead_status,
+    run_with_backup,
+    run_worker,
+    zoho_calls,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def backed_up(backup):
+    rows = []
+    for chunk in backup.chunks.order_by("position"):
+        rows += rows_decode(chunk.payload)
+    return rows
+
+
+def test_a_view_larger_than_one_page_is_backed_up_before_the_job_starts(sam, sim, fast_worker):
+    before = {
+        r.record_id: r.data.get("Lead_Status") for r in sim.view_records("Leads", "All Leads")
+    }
+    assert len(before) > 200
+    update = run_with_backup(sam.member, [lead_status()])
+    run_worker()
+
+    backup = Backup.objects.get(update=update)
+    assert backup.status == BackupStatus.COMPLETE
+    assert backup.record_count == len(before)
+    assert backup.api_calls == backup.pages_read == 2
+    assert {int(rid): value for rid, value in backed_up(backup)} == before
+    # every page was read, with the step's field, before the mass update was sent
+    reads = zoho_calls("GET", "/crm/v2/Leads")
+    assert [c.query for c in reads] == [
+        f"cvid={SEED_CVID}&fields=Lead_Status&per_page=200&page=1",
+        f"cvid={SEED_CVID}&fields=Lead_Status&per_page=200&page=2",
+    ]
+    post = zoho_calls("POST", "/actions/mass_update")[0]
+    assert post.id > reads[-1].id
+    update.refresh_from_db()
+    assert update.finished and update.updated_count > 200
+    assert backup.expires_at is not None
+    assert "Backup kept: 4" in update.steps.get().events.get(kind="backup").message
+
+
+def test_with_the_box_unticked_no_backup_is_read(sam, sim, fast_worker):
+    update = run_with_backup(sam.member, [lead_status()], keep=False)
+    run_worker()
+
+    assert not Backup.objects.exists()
+    assert zoho_calls("GET", "/crm/v2/Leads") == []
+    update.refresh_from_db()
+    assert update.finished and update.updated_count > 200
+    assert BackupChoice.objects.get().keep is False
+
+
+def test_a_429_while_backing_up_is_waited_out_and_reading_carries_on(sam, sim, fast_worker):
+    credits_left(sim.org, 1)  # page 1, then Zoho's daily limit
+    update = run_with_backup(sam.member, [lead_status()])
+    run_worker(max_tasks=1)
+
+    step = Step.objects.get(update=update)
+    backup = Backup.objects.get(step=step)
+    assert step.status == StepStatus.PENDING and step.error_code == "TOO_MANY_REQUESTS"
+    assert step.holds_view  # nobody else's update changes the view meanwhile
+    assert (backup.status, backup.pages_read, backup.next_page) == (BackupStatus.READING, 1, 2)
+    assert "Keeping a backup" in step.wait_reason and "Trying again" in step.wait_reason
+    assert MassUpdate.objects.get(pk=update.pk).status == UpdateStatus.WAITING
+    assert zoho_calls("POST", "/actions/mass_update") == []
+
+    a_new_day(sim.org)
+    run_worker()
+    backup.refresh_from_db()
+    assert backup.status == BackupStatus.COMPLETE and backup.record_count > 200
+    pages = [c.query.rsplit("&", 1)[-1] for c in zoho_calls("GET", "/crm/v2/Leads")]
+    assert pages == ["page=1", "page=2", "page=2"]  # the refused page again, not all of them
+    update.refresh_from_db()
+    assert update.finished and update.updated_count > 200
+
+
+def test_a_backup_failure_stops_the_update_and_the_page_says_why(
+    member, zoho_api, fast_worker, client
+):
+    from tests.massupdate.conftest import CRM, CVID
+
+    zoho_api.get(
+        f"{CRM}/Leads",
+        status=403,
+        json={"code": "NO_PERMISSION", "details": {"permissions": ["Crm_Implied_View_Leads"]},
+              "message": "permission denied", "status": "error"},
+    )  # fmt: skip
+    update = run_with_backup(member, [lead_status()], cvid=CVID)
+    run_worker()
+
+    assert [c.request.method for c in zoho_api.calls] == ["GET"]  # no mass update was sent
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.FAILED
+    assert update.last_error_code == "BACKUP_FAILED"
+    step = update.steps.get()
+    assert step.status == StepStatus.FAILED and not step.holds_view
+    assert Backup.objects.get().status == BackupStatus.FAILED
+    client.force_login(member.user)
+    page = client.get(f"/updates/{update.pk}/").content.decode()
+    assert "We could not keep a backup of the values this step would replace" in page
+    assert "nothing was changed in Zoho" in page
+    assert "NO_PERMISSION" in page and "permission denied" in page
+
+
+def test_page_tokens_are_followed_past_two_thousand_records_from_v3(
+    sam, sim, fast_worker, settings
+):
+    from crmupdate.zohosim.demo.load import big_view_ensure
+
+    settings.ZOHO_API_VERSION = "v3"
+    big_view_ensure(2_050)
+    cvid = sim.view_id("Leads", "Imported batch 2024-Q3")
+    update = run_with_backup(sam.member, [lead_status()], cvid=cvid)
+    run_worker()
+
+    backup = Backup.objects.get(update=update)
+    assert backup.status == BackupStatus.COMPLETE
+    assert backup.record_count == len(sim.view_records("Leads", "Imported batch 2024-Q3")) == 2050
+    queries = [c.query for c in zoho_calls("GET", "/crm/v3/Leads")]
+    assert len(queries) == 11
+    assert queries[0].endswith("page=1")
+    assert all("page_token=" in q for q in queries[1:])  # no page number past the first
+    assert len({row[0] for row in backed_up(backup)}) == 2050
+
+
+def test_the_review_page_offers_the_backup_and_what_it_costs(sam, sim, client_for):
+    from tests.massupdate.conftest import make_draft
+
+    draft = make_draft(sam.member, [lead_status()], cvid=SEED_CVID, count=None)
+    client = client_for(sam)
+    page = client.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
+    total = len(sim.view_records("Leads", "All Leads", as_user=sam.member.email))
+    calls = -(-total // 200)
+    assert (
+        f'<label for="keep-backup">Keep a backup so this update can be undone (about {calls} '
+        "Zoho API calls)</label>" in page
+    )
+    assert '<input type="checkbox" name="keep_backup" id="keep-backup" checked>' in page
+
+    # unticked (a browser then sends no keep_backup)
+    client.post(f"/updates/drafts/{draft.public_id}/run/",
+                {"run_token": str(draft.run_token), "backup_offered": "1"})  # fmt: skip
+    assert BackupChoice.objects.get(draft=draft).keep is False
