@@ -39,7 +39,7 @@ VERSIONS = {
 }
 _HEADER = re.compile(r"Zoho-oauthtoken\s+(\S+)\s*", re.IGNORECASE)
 
-Handler = Callable[..., "HttpResponse | tuple[int, Any]"]
+Handler = Callable[..., tuple[int, Any]]
 
 
 @dataclass
@@ -178,23 +178,29 @@ def _serve(
 ) -> tuple[HttpResponse, str]:
     org = token.user.org
     reset = token.expires_at
+    remaining: int | None = None
     try:
-        ratelimit.credits_take(org)
+        remaining = ratelimit.credits_take(org)
         with ratelimit.concurrency_slot(org):
             jobs_settle(org)
             ctx = CrmContext(request, version, VERSIONS[version], token, token.user, org)
             answer = handler(ctx, **kwargs)
     except http.ZohoApiError as error:
-        return http.error_response(error, token_reset=reset), error.code
+        response, code = http.error_response(error, token_reset=reset), error.code
     except Exception:
         logger.exception("zohosim: unexpected error on %s %s", request.method, request.path)
-        return http.error_response(http.internal_error(), token_reset=reset), "INTERNAL_ERROR"
-    if isinstance(answer, HttpResponse):
-        return answer, ""
-    status, body = answer
-    if status == 204:
-        return http.no_content(token_reset=reset), ""
-    return http.zoho_json(body, status, token_reset=reset), _first_error_code(body)
+        response = http.error_response(http.internal_error(), token_reset=reset)
+        code = "INTERNAL_ERROR"
+    else:
+        status, body = answer
+        if status == 204:
+            response, code = http.no_content(token_reset=reset), ""
+        else:
+            response = http.zoho_json(body, status, token_reset=reset)
+            code = _first_error_code(body)
+    if remaining is not None:
+        response["X-API-CREDITS-REMAINING"] = str(remaining)
+    return response, code
 
 
 def _first_error_code(body: Any) -> str:

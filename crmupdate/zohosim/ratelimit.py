@@ -6,7 +6,8 @@ worker and a test's live server (all sharing one database) count against the sam
 
 * the budget is one row per organisation and hour (`SimCreditUsage`); a call is refused when
   the last 24 hours already used `credits_per_day` (organisation setting, else
-  ZOHOSIM_CREDITS_PER_DAY). Each check is one small indexed SUM and one UPDATE.
+  ZOHOSIM_CREDITS_PER_DAY). Each check is one small indexed SUM and one UPDATE. Once half
+  the budget is used, answers carry X-API-CREDITS-REMAINING, as Zoho's do.
 * concurrency: each CRM request inserts a `SimInFlight` row (committed at once: requests run
   in autocommit) and deletes it when done; a request that finds more than `concurrency`
   rows (else ZOHOSIM_CONCURRENCY) for its organisation is refused. Rows older than
@@ -37,8 +38,10 @@ def too_many(message: str) -> ZohoApiError:
     return ZohoApiError(429, "TOO_MANY_REQUESTS", message, {})
 
 
-def credits_take(org: SimOrg) -> None:
-    """Count one call against the organisation's daily budget, or raise 429."""
+def credits_take(org: SimOrg) -> int | None:
+    """Count one call against the organisation's daily budget, or raise 429. Returns the
+    credits left once half the budget is used (Zoho then sends X-API-CREDITS-REMAINING),
+    else None."""
     now = timezone.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
     limit = org.credits_per_day or settings.ZOHOSIM_CREDITS_PER_DAY
@@ -50,13 +53,14 @@ def credits_take(org: SimOrg) -> None:
     )
     if used >= limit:
         raise too_many(BUDGET_MESSAGE)
-    if SimCreditUsage.objects.filter(org=org, hour=hour).update(used=F("used") + 1):
-        return
-    try:
-        with transaction.atomic():
-            SimCreditUsage.objects.create(org=org, hour=hour, used=1)
-    except IntegrityError:  # another request created this hour's row first
-        SimCreditUsage.objects.filter(org=org, hour=hour).update(used=F("used") + 1)
+    if not SimCreditUsage.objects.filter(org=org, hour=hour).update(used=F("used") + 1):
+        try:
+            with transaction.atomic():
+                SimCreditUsage.objects.create(org=org, hour=hour, used=1)
+        except IntegrityError:  # another request created this hour's row first
+            SimCreditUsage.objects.filter(org=org, hour=hour).update(used=F("used") + 1)
+    remaining = limit - used - 1
+    return remaining if remaining <= limit / 2 else None
 
 
 @contextmanager

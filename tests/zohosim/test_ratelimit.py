@@ -62,3 +62,10 @@ def test_stale_in_flight_rows_do_not_block(crm, sim, settings):
     old = timezone.now() - timedelta(seconds=IN_FLIGHT_STALE_SECONDS + 1)
     SimInFlight.objects.create(org=sim.org, started=old)
     assert crm.get("org").status_code == 200
+
+
+def test_credits_remaining_are_announced_once_half_the_budget_is_used(crm, sim):
+    sim.org.credits_per_day = 6
+    sim.org.save()
+    headers = [crm.get("org").get("X-API-CREDITS-REMAINING") for _ in range(6)]
+    assert headers == [None, None, "3", "2", "1", "0"]

@@ -259,3 +259,23 @@ def test_records_of_another_organisation_are_out_of_reach(crm_as, sim):
     body = {"data": [{"id": str(lead.record_id), "Rating": "Active"}]}
     assert globex("PUT", "Leads", body).json()["data"][0]["code"] == "INVALID_DATA"
     assert SimRecord.objects.get(pk=lead.pk).data == lead.data
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "total"),
+    [
+        ("Contacts", "Contact archive", 52_000),
+        ("Accounts", "Account history (all years)", 50_001),
+        ("Deals", "Deal history", 75_000),
+        ("Shipments", "Shipment log", 120_000),
+    ],
+)
+def test_every_module_has_a_view_over_50000_records(crm, sim, module, name, total):
+    cvid = sim.view_id(module, name)
+    assert crm.get(f"{module}/actions/count?cvid={cvid}").json() == {"count": total}
+    page = crm.get(f"{module}?cvid={cvid}&per_page=3").json()
+    assert len(page["data"]) == 3 and page["info"]["more_records"] is True
+    fields = crm.get(f"settings/fields?module={module}").json()["fields"]
+    field = next(f["api_name"] for f in fields if f["mass_update"] and not f["system_mandatory"])
+    refused = crm.mass_update(module, {"data": [{field: None}], "cvid": cvid}).json()["data"][0]
+    assert refused["code"] == "LIMIT_EXCEEDED"

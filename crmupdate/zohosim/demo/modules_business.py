@@ -114,6 +114,11 @@ ACCOUNTS = ModuleSpec(
             eq("Payment_Terms", "CREDIT_HOLD"),
             owner="sam.ops@zylker.example",
         ),
+        ViewSpec(
+            "Account history (all years)",
+            owner="patricia.boyle@zylker.example",
+            synthetic_total=50_001,
+        ),
     ],
 )
 
@@ -200,6 +205,7 @@ DEALS = ModuleSpec(
         ),
         ViewSpec("Won deals", eq("Stage", "Closed Won"), owner="patricia.boyle@zylker.example"),
         ViewSpec("Urgent deals", eq("Priority", "Urgent"), owner="sam.ops@zylker.example"),
+        ViewSpec("Deal history", owner="patricia.boyle@zylker.example", synthetic_total=75_000),
     ],
 )
 
@@ -274,5 +280,6 @@ SHIPMENTS = ModuleSpec(
         ViewSpec(
             "Returned shipments", eq("Shipment_Status", "Returned"), owner="sam.ops@zylker.example"
         ),
+        ViewSpec("Shipment log", owner="sam.ops@zylker.example", synthetic_total=120_000),
     ],
 )

@@ -233,5 +233,6 @@ CONTACTS = ModuleSpec(
             access_type="shared",
         ),
         ViewSpec("Suppliers", eq("Contact_Type", "SUPPLIER"), owner="sam.ops@zylker.example"),
+        ViewSpec("Contact archive", owner="patricia.boyle@zylker.example", synthetic_total=52_000),
     ],
 )
