@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("crmupdate.accounts.urls")),
     path("", include("crmupdate.massupdate.urls")),
     path("", include("crmupdate.massupdate.undo.urls")),
+    path("", include("crmupdate.history.urls")),
     path("oauth/", include("social_django.urls", namespace="social")),
 ]
 

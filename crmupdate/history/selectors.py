@@ -1,0 +1,329 @@
+"""Reads of the team history. Every query starts from the signed-in person's team.
+
+A page costs two queries whatever the size of the history: the rows (keyset pagination on
+`(created_at, id)`, never OFFSET) and the filter options (the team's modules by a loose index
+scan, and its people). How many updates match is counted separately (the page loads it with
+htmx) and at most up to `COUNT_CAP` ("more than 1,000" instead of counting a million rows).
+Rows are read as plain values, never model instances, and only the columns the table shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.urls import reverse
+
+from crmupdate.accounts.models import Member
+from crmupdate.history.cursors import Cursor
+from crmupdate.history.filters import HistoryFilters
+from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES, MassUpdate, UpdateStatus
+
+PAGE_SIZE = 25
+COUNT_CAP = 1_000
+
+# The text free-text search looks in. On PostgreSQL a trigram GIN index over exactly this
+# expression (migration history 0001) makes `ILIKE '%word%'` fast at a million rows.
+SEARCH_TEXT_SQL = "(view_name || ' ' || field_names || ' ' || summary || ' ' || job_ids)"
+# A whole Zoho record or job id (they are 18 or 19 digits long).
+JOB_ID = re.compile(r"[0-9]{15,20}")
+
+_STATUS_LABELS = dict(UpdateStatus.choices)
+_ROW_COLUMNS = (
+    "id",
+    "created_at",
+    "created_by_name",
+    "created_by_email",
+    "module_label",
+    "view_name",
+    "changes",
+    "summary",
+    "job_ids",
+    "status",
+    "updated_count",
+    "failed_count",
+    "total_count",
+    "last_error_code",
+    "last_error_explanation",
+)
+
+
+# A row as the table shows it: a plain dict (the template engine reads dict keys much faster
+# than attributes), every value ready to print, times already in the viewer's zone.
+HistoryRow = dict[str, Any]
+
+
+@dataclass
+class HistoryPage:
+    rows: list[HistoryRow]
+    newer: Cursor | None = None  # link to newer updates (None: this is the newest page)
+    older: Cursor | None = None  # link to older updates (None: nothing older)
+
+
+@dataclass
+class FilterOptions:
+    modules: list[tuple[str, str]] = field(default_factory=list)  # (API name, label)
+    people: list[tuple[int, str]] = field(default_factory=list)  # (user id, name)
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _job_id_condition(word: str) -> RawSQL:
+    if connection.vendor == "postgresql":
+        sql, params = "string_to_array(job_ids, ' ') @> ARRAY[%s]::text[]", (word,)
+    else:
+        sql, params = "(' ' || job_ids || ' ') LIKE %s", (f"% {word} %",)
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611  (constant SQL)
+
+
+def _text_condition(word: str) -> RawSQL:
+    operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+    return RawSQL(  # noqa: S611  (constant SQL; the word is a parameter)
+        f"{SEARCH_TEXT_SQL} {operator} %s ESCAPE '\\'",
+        (_like_pattern(word),),
+        output_field=BooleanField(),
+    )
+
+
+def history_queryset(*, team: Any, filters: HistoryFilters) -> QuerySet[MassUpdate]:
+    """The team's updates matching the filters (unordered).
+
+    A whole Zoho job id is looked up first, on its own (one small query): PostgreSQL has no
+    useful statistics for unique array elements, and inside the page query it would walk the
+    newest rows hoping to meet it soon instead of using the job id index.
+    """
+    qs = MassUpdate.objects.filter(team=team)
+    if filters.module:
+        qs = qs.filter(module_api_name=filters.module)
+    if filters.person:
+        qs = qs.filter(created_by_id=filters.person)
+    if filters.statuses:
+        qs = qs.filter(status__in=filters.statuses)
+    if filters.since:
+        qs = qs.filter(created_at__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(created_at__lt=filters.until)
+    for word in filters.words:
+        if JOB_ID.fullmatch(word):
+            by_job = MassUpdate.objects.filter(team=team).filter(_job_id_condition(word))
+            qs = qs.filter(pk__in=list(by_job.values_list("pk", flat=True)))
+        else:
+            qs = qs.filter(_text_condition(word))
+    return qs
+
+
+def _older_than(qs: QuerySet[MassUpdate], cursor: Cursor) -> QuerySet[MassUpdate]:
+    # The redundant `created_at <= t` keeps the index range scan; the OR breaks ties.
+    return qs.filter(created_at__lte=cursor.created_at).filter(
+        Q(created_at__lt=cursor.created_at) | Q(pk__lt=cursor.pk)
+    )
+
+
+def _newer_than(qs: QuerySet[MassUpdate], cursor: Cursor) -> QuerySet[MassUpdate]:
+    return qs.filter(created_at__gte=cursor.created_at).filter(
+        Q(created_at__gt=cursor.created_at) | Q(pk__gt=cursor.pk)
+    )
+
+
+def _changes(values: dict[str, Any]) -> list[dict[str, str]]:
+    changes = values["changes"]
+    if not isinstance(changes, list) or not changes:
+        return [{"label": part, "value": ""} for part in values["summary"].split("; ") if part]
+    found = []
+    for c in changes:
+        if not isinstance(c, dict):
+            continue
+        label = str(c.get("label") or c.get("api_name") or "")
+        if c.get("clear"):
+            value = "(cleared)"
+        elif c.get("data_type") == "multiselectpicklist" and not c.get("over_write"):
+            value = f"+ {c.get('display', '')}"
+        else:
+            value = str(c.get("display", ""))
+        found.append({"label": label, "value": value})
+    return found
+
+
+@cache
+def _url_patterns() -> tuple[str, str]:
+    marker = 987654321
+    detail = reverse("massupdate:detail", args=[marker]).replace(str(marker), "{}")
+    row = reverse("history:row", args=[marker]).replace(str(marker), "{}")
+    return detail, row
+
+
+def _row(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
+    status = values["status"]
+    created = values["created_at"].astimezone(zone)
+    updated, failed, total = values["updated_count"], values["failed_count"], values["total_count"]
+    done = min(total, updated + failed)
+    detail_url, row_url = _url_patterns()
+    running = status not in FINISHED_UPDATE_STATUSES
+    return {
+        "pk": values["id"],
+        "detail_url": detail_url.format(values["id"]),
+        "row_url": row_url.format(values["id"]) if running else "",
+        "iso": created.isoformat(timespec="seconds"),
+        "when": f"{created.day} {created:%b %Y, %H:%M}",
+        "who": values["created_by_name"] or values["created_by_email"] or "Someone who left",
+        "module": values["module_label"],
+        "view": values["view_name"],
+        "changes": _changes(values),
+        "job_ids": values["job_ids"].split(),
+        "status": status,
+        "status_label": _STATUS_LABELS.get(status, status),
+        "running": running,
+        "counts": f"{updated:,} / {failed:,} / {total:,}",
+        "done": done,
+        "total": total or 1,
+        "percent": round(100 * done / total) if total else 0,
+        "error_code": values["last_error_code"],
+        "error": values["last_error_explanation"],
+    }
+
+
+def _first_page(qs: QuerySet[MassUpdate], size: int) -> list[dict[str, Any]]:
+    return list(qs.order_by("-created_at", "-pk").values(*_ROW_COLUMNS)[: size + 1])
+
+
+def _cursor(values: dict[str, Any]) -> Cursor:
+    return Cursor(created_at=values["created_at"], pk=values["id"])
+
+
+def history_page(
+    *,
+    team: Any,
+    filters: HistoryFilters,
+    zone: ZoneInfo,
+    before: Cursor | None = None,
+    after: Cursor | None = None,
+    page_size: int = PAGE_SIZE,
+) -> HistoryPage:
+    """One page of the team's history, newest first: the updates older than `before`, newer
+    than `after`, or the newest. One query (two when "newer" reaches the newest page)."""
+    qs = history_queryset(team=team, filters=filters)
+    page = HistoryPage(rows=[])
+    if after is not None:
+        newer = _newer_than(qs, after).order_by("created_at", "pk").values(*_ROW_COLUMNS)
+        found = list(newer[: page_size + 1])
+        if len(found) > page_size:
+            found = found[:page_size][::-1]
+            page.newer = _cursor(found[0])
+            older_exists = True
+        else:  # back at the top: show a full newest page
+            found = _first_page(qs, page_size)
+            older_exists = len(found) > page_size
+            found = found[:page_size]
+    else:
+        found = _first_page(_older_than(qs, before) if before else qs, page_size)
+        older_exists = len(found) > page_size
+        found = found[:page_size]
+        if before is not None and found:
+            page.newer = _cursor(found[0])
+    if older_exists and found:
+        page.older = _cursor(found[-1])
+    page.rows = [_row(values, zone) for values in found]
+    return page
+
+
+def history_count(*, team: Any, filters: HistoryFilters, cap: int = COUNT_CAP) -> int:
+    """How many updates match, counting at most `cap + 1` (more means "more than `cap`")."""
+    return history_queryset(team=team, filters=filters).order_by()[: cap + 1].count()
+
+
+def history_row(*, team: Any, pk: int, zone: ZoneInfo) -> HistoryRow:
+    """One of the team's updates as a table row; another team's is a 404."""
+    values = MassUpdate.objects.filter(team=team, pk=pk).values(*_ROW_COLUMNS).first()
+    if values is None:
+        raise Http404("No such update")
+    return _row(values, zone)
+
+
+def history_filter_options(*, team: Any) -> FilterOptions:
+    """The modules the team has updated and the team's people, in one query.
+
+    The modules come from a loose index scan (recursive CTE: the next module name after the
+    last one), which touches one index entry per module instead of every row; each label is
+    the latest one used.
+    """
+    table = MassUpdate._meta.db_table
+    members = Member._meta.db_table
+    sql = f"""
+        WITH RECURSIVE mods(name) AS (
+            SELECT MIN(module_api_name) FROM {table} WHERE team_id = %s
+            UNION ALL
+            SELECT (SELECT MIN(module_api_name) FROM {table}
+                    WHERE team_id = %s AND module_api_name > mods.name)
+            FROM mods WHERE mods.name IS NOT NULL
+        )
+        SELECT 'module', name, (SELECT module_label FROM {table}
+                                WHERE team_id = %s AND module_api_name = mods.name
+                                ORDER BY created_at DESC LIMIT 1)
+        FROM mods WHERE name IS NOT NULL
+        UNION ALL
+        SELECT 'person', CAST(user_id AS TEXT), CASE WHEN full_name <> '' THEN full_name
+                                                     ELSE email END
+        FROM {members} WHERE team_id = %s
+    """  # noqa: S608  (table names are ours; values are parameters)
+    team_id = getattr(team, "pk", team)
+    options = FilterOptions()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [team_id] * 4)
+        for kind, key, label in cursor.fetchall():
+            if kind == "module":
+                options.modules.append((str(key), str(label or key)))
+            else:
+                options.people.append((int(key), str(label or f"Person {key}")))
+    options.modules.sort(key=lambda m: m[1].lower())
+    options.people.sort(key=lambda p: p[1].lower())
+    return options
+
+
+# --- CSV export ----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS: Sequence[tuple[str, str]] = (
+    ("id", "Update"),
+    ("created_at", "Started"),
+    ("finished_at", "Finished"),
+    ("created_by_name", "Person"),
+    ("created_by_email", "Email"),
+    ("module_label", "Module"),
+    ("view_name", "View"),
+    ("cvid", "View ID"),
+    ("summary", "Changes"),
+    ("field_names", "Fields"),
+    ("job_ids", "Zoho job IDs"),
+    ("status", "Status"),
+    ("updated_count", "Updated"),
+    ("failed_count", "Failed"),
+    ("not_updated_count", "Not updated"),
+    ("total_count", "Total"),
+    ("record_count", "Records in view at review"),
+    ("last_error_code", "Zoho error code"),
+    ("last_error_explanation", "Explanation"),
+)
+
+
+def history_export_values(
+    *, team: Any, filters: HistoryFilters, chunk_size: int = 2_000
+) -> Iterator[tuple[Any, ...]]:
+    """Every matching update, newest first, as tuples in EXPORT_COLUMNS order (streamed from
+    the database in chunks: a server-side cursor on PostgreSQL)."""
+    qs = history_queryset(team=team, filters=filters).order_by("-created_at", "-pk")
+    names = [name for name, _ in EXPORT_COLUMNS]
+    return qs.values_list(*names).iterator(chunk_size=chunk_size)
+
+
+def status_label(status: str) -> str:
+    return _STATUS_LABELS.get(status, status)

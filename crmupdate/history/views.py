@@ -1,0 +1,129 @@
+"""The team history: the page (and its table fragment for htmx), one row (running rows refresh
+themselves), the CSV download, and the benchmark's floor page.
+
+Filters, search and the page position live in the query string, so every state is a
+shareable URL and the back button works; htmx swaps only the table and pushes the URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from crmupdate.accounts.decorators import team_required
+from crmupdate.history import export, selectors
+from crmupdate.history.filters import HistoryFilterForm
+from crmupdate.massupdate.fieldforms import person_zone
+
+RESULTS_TARGET = "history-results"
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    for key in ("before", "after"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _parse(request: HttpRequest) -> tuple[HistoryFilterForm, ZoneInfo]:
+    form = HistoryFilterForm(request.GET)
+    form.is_valid()  # invalid parts are shown next to the form and left out; the rest applies
+    return form, person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def history_list(request: HttpRequest) -> HttpResponse:
+    form, zone = _parse(request)
+    page = selectors.history_page(
+        team=request.team,  # type: ignore[attr-defined]
+        filters=form.filters(zone),
+        zone=zone,
+        before=form.cleaned_data.get("before"),
+        after=form.cleaned_data.get("after"),
+    )
+    query = _query_without_page(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "values": form.cleaned_data,
+        "page": page,
+        "query": query,
+        "at_newest": page.newer is None and not request.GET.get("before"),
+        "ignored_words": form.ignored_words(),
+    }
+    template = "history/list.html"
+    htmx = request.htmx  # type: ignore[attr-defined]
+    if htmx and htmx.target == RESULTS_TARGET and not htmx.history_restore_request:
+        template += "#results"
+    else:  # the whole page: the filter form and its options too
+        context["options"] = selectors.history_filter_options(team=request.team)  # type: ignore[attr-defined]
+        context["viewer_zone"] = zone.key
+    response = render(request, template, context)
+    # The same URL answers with the whole page or the table: caches must keep both apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def history_count(request: HttpRequest) -> HttpResponse:
+    """How many updates match the filters (loaded by the page after it is shown)."""
+    form, zone = _parse(request)
+    cap = selectors.COUNT_CAP
+    count = selectors.history_count(team=request.team, filters=form.filters(zone), cap=cap)  # type: ignore[attr-defined]
+    context = {
+        "count": count,
+        "capped": count > cap,
+        "count_cap": cap,
+        "query": _query_without_page(request),
+    }
+    template = "history/count.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#count"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def history_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row, for running rows that refresh themselves (reads our database, never Zoho)."""
+    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    row = selectors.history_row(team=request.team, pk=pk, zone=zone)  # type: ignore[attr-defined]
+    return render(request, "history/list.html#row", {"row": row})
+
+
+@require_GET
+@team_required(allow_reauth=True)  # type: ignore[arg-type]
+def history_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Every matching update as CSV (the decorator's type knows only plain responses)."""
+    form, zone = _parse(request)
+    values = selectors.history_export_values(
+        team=request.team,  # type: ignore[attr-defined]
+        filters=form.filters(zone),
+    )
+    response = StreamingHttpResponse(
+        export.csv_lines(values, zone=zone), content_type="text/csv; charset=utf-8"
+    )
+    filename = export.csv_filename(timezone.now().astimezone(zone).date())
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def floor(request: HttpRequest) -> HttpResponse:
+    """A bare signed-in page with a trivial template: the benchmark's baseline. It exists only
+    with DEBUG or the BENCH setting on."""
+    if not (settings.DEBUG or getattr(settings, "BENCH", False)):
+        raise Http404("Not available")
+    return render(request, "history/floor.html")
