@@ -56,3 +56,14 @@ def credits_left(org: SimOrg, calls: int) -> None:
 
 def a_new_day(org: SimOrg) -> None:
     SimOrg.objects.filter(pk=org.pk).update(credits_per_day=None)
+
+
+def edit_in_zoho(sim_token: Any, origin: str, module: str, records: list[dict[str, Any]]) -> None:
+    """Someone else (Patricia, the administrator) changes records directly in Zoho."""
+    from crmupdate.zoho.client import ZohoClient
+    from tests.fixtures_sim import ADMIN_EMAIL
+
+    tokens = sim_token(ADMIN_EMAIL, origin)
+    client = ZohoClient(api_domain=tokens["api_domain"], access_token=tokens["access_token"])
+    results = client.update_records(module, records, trigger=None)
+    assert all(r.ok for r in results), results

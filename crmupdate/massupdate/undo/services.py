@@ -55,6 +55,7 @@ def undo_start(*, update: MassUpdate, member: Any) -> Undo:
     existing = Undo.objects.filter(update=update).first()
     if existing is not None:
         return existing
+    update.refresh_from_db(fields=["status", "finished_at"])  # decide on its state now
     state = undo_state(update)
     if state.undo is not None:
         return state.undo

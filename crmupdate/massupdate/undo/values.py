@@ -20,32 +20,33 @@ NUMBER_TYPES = frozenset({"integer", "bigint", "double", "currency", "percent"})
 
 
 def normalised(value: Any, data_type: str = "") -> Hashable:
-    """A comparable form of a field value (None for every kind of "empty")."""
+    """A comparable form of a field value (None for every kind of "empty"), tagged with its
+    kind so that, say, True and 1 stay different."""
     if value is None or (isinstance(value, str) and value.strip() in EMPTY_VALUES):
         return None
     if isinstance(value, list) or data_type == "multiselectpicklist":
         items = value if isinstance(value, list) else [value]
         kept = frozenset(str(v).strip() for v in items if normalised(v) is not None)
-        return kept or None
+        return ("set", kept) if kept else None
     if isinstance(value, bool):
-        return value
+        return ("bool", value)
     if isinstance(value, int | float):
-        return round(float(value), 9)
+        return ("number", round(float(value), 9))
     if isinstance(value, dict):  # lookups: the id is what matters
-        return str(value.get("id") or json.dumps(value, sort_keys=True))
+        return ("ref", str(value.get("id") or json.dumps(value, sort_keys=True)))
     text = str(value).strip()
     if data_type in NUMBER_TYPES:
         try:
-            return round(float(text), 9)
+            return ("number", round(float(text), 9))
         except ValueError:
-            return text
+            return ("text", text)
     if data_type == "datetime":
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            return text
-        return moment.timestamp() if moment.tzinfo else text
-    return text
+            return ("text", text)
+        return ("time", moment.timestamp()) if moment.tzinfo else ("text", text)
+    return ("text", text)
 
 
 def same(a: Any, b: Any, data_type: str = "") -> bool:

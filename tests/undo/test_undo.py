@@ -1,0 +1,319 @@
+"""Undo puts back the values an update replaced, record by record, without harming what
+anyone changed since; it runs once, in the worker, and is itself an entry in the history."""
+
+import csv
+import io
+import threading
+
+import pytest
+import requests
+from django.db import connection
+from django.test import Client
+
+from crmupdate.massupdate.models import MassUpdate, UpdateStatus
+from crmupdate.massupdate.undo import services
+from crmupdate.massupdate.undo.models import Backup, Undo, UndoOutcome, UndoRecord
+from crmupdate.zohosim.models import ApiCall
+from tests.fixtures_sim import GLOBEX_EMAIL
+from tests.undo.conftest import (
+    a_new_day,
+    credits_left,
+    edit_in_zoho,
+    lead_status,
+    run_with_backup,
+    run_worker,
+    zoho_calls,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def statuses(sim):
+    return {r.record_id: r.data.get("Lead_Status") for r in sim.records("Leads")}
+
+
+@pytest.fixture
+def done_update(sam, sim, fast_worker):
+    """Lead Status set to Contacted on every lead of All Leads, with a backup."""
+    before = statuses(sim)
+    update = run_with_backup(sam.member, [lead_status("Contacted")])
+    run_worker()
+    update.refresh_from_db()
+    assert update.finished, update.last_error_explanation
+    return update, before
+
+
+def test_undo_puts_back_previous_values_and_leaves_records_changed_since(
+    done_update, sam, sim, sim_token, zoho_sim_origin
+):
+    update, before = done_update
+    locked = {r.record_id for r in sim.records("Leads") if r.locked}
+    ids = sorted(before)
+    edited = {
+        i: next(v for v in ("Junk Lead", "Lost Lead", "Pre-Qualified") if v != before[i])
+        for i in (ids[10], ids[250])
+    }
+    edit_in_zoho(sim_token, zoho_sim_origin, "Leads",
+                 [{"id": str(i), "Lead_Status": v} for i, v in edited.items()])  # fmt: skip
+
+    undo = services.undo_start(update=update, member=sam.member)
+    run_worker()
+
+    now = statuses(sim)
+    assert now == {**before, **edited}  # every record as it was, but the two edited since
+    undo.refresh_from_db()
+    assert undo.status == UpdateStatus.COMPLETED_WITH_FAILURES
+    assert undo.conflict_count == 2
+    # already Contacted before the update, or locked (Zoho's job could not change them)
+    kept = {i for i, v in before.items() if v == "Contacted"} | locked
+    assert undo.unchanged_count == len(kept)
+    assert undo.restored_count == len(before) - 2 - len(kept)
+    assert undo.failed_count == 0
+    conflicts = UndoRecord.objects.filter(undo=undo, outcome=UndoOutcome.CONFLICT)
+    assert {(int(c.record_id), c.values["Lead_Status"]["current"]) for c in conflicts} == set(
+        edited.items()
+    )
+    assert {c.values["Lead_Status"]["set"] for c in conflicts} == {"Contacted"}
+    # written back by id, at most 100 a call, without firing workflows again
+    puts = zoho_calls("PUT", "/crm/v2/Leads", user__email=sam.member.email)
+    assert len(puts) == -(-undo.restored_count // 100)
+    assert all(p.json()["trigger"] == [] and len(p.json()["data"]) <= 100 for p in puts)
+    sent = [d for p in puts for d in p.json()["data"]]
+    assert {int(d["id"]) for d in sent} == set(before) - set(edited) - kept
+    assert all(d["Lead_Status"] == before[int(d["id"])] for d in sent)
+    reads = zoho_calls("GET", "/crm/v2/Leads", query__startswith="ids=")
+    assert len(reads) == -(-len(before) // 100)
+
+
+def test_the_undo_is_an_entry_in_the_history_and_its_page(done_update, sam, client_for):
+    update, before = done_update
+    undo = services.undo_start(update=update, member=sam.member)
+    run_worker()
+
+    entry = MassUpdate.objects.get(pk=Undo.objects.get(pk=undo.pk).entry_id)
+    assert entry.summary == f"Undo of update #{update.pk}: put back the previous Lead Status"
+    assert entry.created_by_name == sam.member.full_name
+    assert entry.status == UpdateStatus.COMPLETED
+    assert entry.total_count == len(before)
+    assert entry.updated_count == Undo.objects.get(pk=undo.pk).restored_count > 300
+    client = client_for(sam)
+    assert client.get(f"/updates/{entry.pk}/")["Location"] == f"/updates/{update.pk}/undo/"
+    page = client.get(f"/updates/{update.pk}/undo/").content.decode()
+    assert "Undone on " in page and f"by {sam.member.full_name}" in page
+    detail = client.get(f"/updates/{update.pk}/").content.decode()
+    assert "Undone on " in detail and "Undo this update" not in detail
+
+
+def test_the_update_page_offers_undo_once_finished_and_the_undo_page_says_what_it_will_do(
+    done_update, sam, client_for
+):
+    update, before = done_update
+    client = client_for(sam)
+    detail = client.get(f"/updates/{update.pk}/").content.decode()
+    assert f'href="/updates/{update.pk}/undo/">Undo this update</a>' in detail
+    page = client.get(f"/updates/{update.pk}/undo/").content.decode()
+    assert f"Put back the previous Lead Status on {len(before):,} records." in page
+    assert "cannot be undone" in page and "emails sent" in page  # Zoho's automation
+    assert "left as it is" in page
+    assert ApiCall.objects.filter(method="PUT").count() == 0  # nothing happens before confirming
+    response = client.post(f"/updates/{update.pk}/undo/start/")
+    assert response["Location"] == f"/updates/{update.pk}/undo/"
+    assert Undo.objects.filter(update=update).count() == 1
+
+
+def test_undo_is_refused_while_the_update_is_still_running(sam, sim, slow_jobs, fast_worker,
+                                                           client_for):  # fmt: skip
+    update = run_with_backup(sam.member, [lead_status()])
+    run_worker()  # backed up and sent; Zoho's job is still running
+    update.refresh_from_db()
+    assert not update.finished and Backup.objects.get(update=update).record_count > 200
+
+    with pytest.raises(services.UndoRefused, match="once it has finished"):
+        services.undo_start(update=update, member=sam.member)
+    client = client_for(sam)
+    assert (
+        "You can undo this update once it has finished."
+        in client.get(f"/updates/{update.pk}/").content.decode()
+    )
+    response = client.post(f"/updates/{update.pk}/undo/start/", follow=True)
+    assert "once it has finished" in response.content.decode()
+    assert not Undo.objects.exists()
+
+
+def test_undo_is_refused_after_the_backup_expired(done_update, sam, client_for, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    update, _ = done_update
+    Backup.objects.filter(update=update).update(expires_at=timezone.now() - timedelta(days=1))
+    out = io.StringIO()
+    call_command("purge_backups", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 expired backup."
+    backup = Backup.objects.get(update=update)
+    assert backup.status == "expired" and not backup.chunks.exists()
+
+    with pytest.raises(services.UndoRefused, match="expired"):
+        services.undo_start(update=update, member=sam.member)
+    detail = client_for(sam).get(f"/updates/{update.pk}/").content.decode()
+    assert "The backup of this update expired on " in detail
+    assert "(backups are kept for 30 days), so it can no longer be undone." in detail
+    assert "Undo this update" not in detail
+
+
+def test_a_backup_past_its_retention_cannot_be_used_even_before_it_is_purged(done_update, sam):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    update, _ = done_update
+    Backup.objects.filter(update=update).update(expires_at=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(services.UndoRefused, match="expired"):
+        services.undo_start(update=update, member=sam.member)
+
+
+def test_two_simultaneous_undo_requests_run_one_undo(done_update, sam, live_server):
+    update, before = done_update
+    session = Client()
+    session.force_login(sam)
+    cookie = session.cookies["sessionid"].value
+    barrier = threading.Barrier(8)
+    answers = []
+
+    def press_undo():
+        with requests.Session() as browser:
+            browser.cookies.set("sessionid", cookie)
+            browser.cookies.set("csrftoken", "x" * 32)
+            barrier.wait()
+            answer = browser.post(
+                f"{live_server.url}/updates/{update.pk}/undo/start/",
+                data={"csrfmiddlewaretoken": "x" * 32},
+                headers={"Referer": live_server.url + "/"},
+                allow_redirects=False,
+            )
+            answers.append((answer.status_code, answer.headers.get("Location")))
+
+    threads = [threading.Thread(target=press_undo) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    connection.close()
+    run_worker()
+
+    assert answers == [(302, f"/updates/{update.pk}/undo/")] * 8
+    undo = Undo.objects.get()
+    assert MassUpdate.objects.filter(summary__startswith="Undo of").count() == 1
+    assert UndoRecord.objects.filter(undo=undo).count() == len(before)
+    puts = zoho_calls("PUT", "/crm/v2/Leads")
+    assert len(puts) == -(-undo.restored_count // 100)  # each record written once
+
+
+def test_an_undone_update_cannot_be_undone_again(done_update, sam):
+    update, _ = done_update
+    first = services.undo_start(update=update, member=sam.member)
+    run_worker()
+    writes = ApiCall.objects.filter(method="PUT").count()
+    again = services.undo_start(update=update, member=sam.member)
+    run_worker()
+    assert again.pk == first.pk
+    assert Undo.objects.count() == 1
+    assert ApiCall.objects.filter(method="PUT").count() == writes
+
+
+def test_a_429_in_the_middle_of_an_undo_is_waited_out_and_the_undo_completes(done_update, sam, sim):
+    update, before = done_update
+    undo = services.undo_start(update=update, member=sam.member)
+    credits_left(sim.org, 3)  # read, write, read: then Zoho's limit
+    run_worker(max_tasks=1)
+
+    undo.refresh_from_db()
+    assert undo.status == UpdateStatus.WAITING
+    assert undo.error_code == "TOO_MANY_REQUESTS" and "Trying again at" in undo.wait_reason
+    assert 0 < undo.done_count < len(before)
+    assert MassUpdate.objects.get(pk=undo.entry_id).status == UpdateStatus.WAITING
+
+    a_new_day(sim.org)
+    run_worker()
+    undo.refresh_from_db()
+    assert undo.status == UpdateStatus.COMPLETED
+    assert undo.conflict_count == undo.failed_count == 0
+    assert undo.done_count == len(before)
+    assert statuses(sim) == before
+    assert ApiCall.objects.filter(response_code="TOO_MANY_REQUESTS").exists()
+
+
+def test_a_refused_sign_in_pauses_the_undo_until_resumed(done_update, sam, sim, client_for):
+    from crmupdate.accounts.models import ZohoConnection
+
+    update, before = done_update
+    ZohoConnection.objects.filter(user=sam).update(needs_reauth=True)
+    undo = services.undo_start(update=update, member=sam.member)
+    run_worker()
+    undo.refresh_from_db()
+    assert undo.status == UpdateStatus.PAUSED
+    page = client_for(sam).get(f"/updates/{update.pk}/undo/").content.decode()
+    assert "Sign in with Zoho again" in page
+
+    ZohoConnection.objects.filter(user=sam).update(needs_reauth=False)
+    assert services.undo_resume(undo=undo, member=sam.member)
+    run_worker()
+    undo.refresh_from_db()
+    assert undo.finished and statuses(sim) == before
+
+
+@pytest.mark.parametrize("over_write", [False, True], ids=["added", "replaced"])
+def test_multi_select_values_get_back_their_exact_previous_list(sam, sim, fast_worker, over_write):
+    from crmupdate.massupdate.fieldforms import Change
+
+    leads = sim.records("Leads")
+    before = {r.record_id: r.data.get("Interests") for r in leads}
+    assert any(isinstance(v, list) and len(v) > 1 for v in before.values())
+    training = Change(api_name="Interests", label="Interests", data_type="multiselectpicklist",
+                      value=["Training"], display="Training", over_write=over_write)  # fmt: skip
+    update = run_with_backup(sam.member, [training])
+    run_worker()
+    changed = {r.record_id: r.data.get("Interests") for r in sim.records("Leads")}
+    assert any(changed[i] != before[i] for i in before)
+
+    services.undo_start(update=update, member=sam.member)
+    run_worker()
+    after = {r.record_id: r.data.get("Interests") for r in sim.records("Leads")}
+    for record_id, previous in before.items():
+        assert (after[record_id] or []) == (previous or []), record_id  # same values, same order
+
+
+def test_the_results_download_as_csv_with_every_record(
+    done_update, sam, sim_token, zoho_sim_origin, client_for
+):
+    update, before = done_update
+    some = next(i for i in sorted(before) if before[i] != "Junk Lead")
+    edit_in_zoho(
+        sim_token, zoho_sim_origin, "Leads", [{"id": str(some), "Lead_Status": "Junk Lead"}]
+    )
+    services.undo_start(update=update, member=sam.member)
+    run_worker()
+
+    response = client_for(sam).get(f"/updates/{update.pk}/undo/results.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode()
+    assert text.startswith("\ufeffrecord_id,step,field,")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == len(before)
+    row = next(r for r in rows if r["record_id"] == str(some))
+    assert row["result"] == "Changed since the update: left as it is"
+    assert (row["field"], row["value_set_by_update"], row["value_found_at_undo"]) == (
+        "Lead Status", "Contacted", "Junk Lead",
+    )  # fmt: skip
+    assert {r["result"] for r in rows} >= {"Put back"}
+
+
+def test_another_team_sees_nothing_of_an_undo(done_update, sam, member_factory, client_for):
+    update, _ = done_update
+    services.undo_start(update=update, member=sam.member)
+    gary = client_for(member_factory(GLOBEX_EMAIL))
+    for url in ("undo/", "undo/status/", "undo/results.csv"):
+        assert gary.get(f"/updates/{update.pk}/{url}").status_code == 404
+    assert gary.post(f"/updates/{update.pk}/undo/start/").status_code == 404
+    assert gary.post(f"/updates/{update.pk}/undo/resume/").status_code == 404
