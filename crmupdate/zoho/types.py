@@ -17,7 +17,7 @@ def _s(value: Any) -> str:
 def _i(value: Any, default: int = 0) -> int:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
 
 
@@ -29,7 +29,7 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 def _oi(value: Any) -> int | None:
     try:
         return None if value is None else int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 

@@ -580,3 +580,16 @@ def test_the_api_version_and_domain_are_configurable(mocked):
 
 def test_the_client_never_shows_its_token(zoho):
     assert TOKEN not in repr(zoho)
+
+
+def test_field_metadata_with_infinite_or_odd_numbers_gives_no_length():
+    from crmupdate.zoho.types import Field, MassUpdateJobStatus
+
+    field = Field.from_api(
+        {"api_name": "X", "data_type": "integer", "length": float("inf"), "decimal_place": "two"}
+    )
+    assert field.length is None
+    assert field.decimal_place is None
+    status = MassUpdateJobStatus.from_api({"Status": "running", "Total_Count": float("nan")})
+    assert status.total_count == 0
+    assert status.status == "RUNNING"
