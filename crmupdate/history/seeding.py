@@ -269,7 +269,7 @@ class RowMaker:
         person = self.people[rng.randrange(len(self.people))]
         created_at = self.start + self.step * i + self.step * rng.random() * 0.9
         if i >= self.unfinished_from:
-            status = rng.choice(RUNNING_STATUSES)
+            status = RUNNING_STATUSES[i % len(RUNNING_STATUSES)]
         else:
             status = self.status_cycle[i % len(self.status_cycle)]
         records = rng.choice((12, 48, 130, 300, 861, 1243, 4_950, 12_000, 38_500))
