@@ -317,3 +317,21 @@ def test_another_team_sees_nothing_of_an_undo(done_update, sam, member_factory, 
         assert gary.get(f"/updates/{update.pk}/{url}").status_code == 404
     assert gary.post(f"/updates/{update.pk}/undo/start/").status_code == 404
     assert gary.post(f"/updates/{update.pk}/undo/resume/").status_code == 404
+
+
+def test_the_history_offers_undo_and_then_lists_the_undo_as_its_own_entry(
+    done_update, sam, client_for
+):
+    update, _ = done_update
+    client = client_for(sam)
+    row = f'<a class="undo-cell" href="/updates/{update.pk}/undo/">'
+    assert row + "Undo this update</a>" in client.get("/history/").content.decode()
+
+    undo = services.undo_start(update=update, member=sam.member)
+    run_worker()
+    page = client.get("/history/").content.decode()
+    assert row + "Undone</a>" in page
+    entry_row = page.split(f'id="update-{undo.entry_id}"')[1].split("</tr>")[0]
+    assert f"Undo of update #{update.pk}: put back the previous Lead Status" in entry_row
+    assert sam.member.full_name in entry_row and "Completed" in entry_row
+    assert "undo-cell" not in entry_row  # an undo itself cannot be undone

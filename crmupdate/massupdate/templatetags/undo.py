@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from crmupdate.massupdate.undo.selectors import UndoState, undo_state, undo_states_for
+from crmupdate.massupdate.undo.selectors import UndoCell, undo_cells_for, undo_state
 
 register = template.Library()
 
@@ -32,12 +32,16 @@ def undo_panel(update: Any) -> dict[str, Any]:
 
 
 @register.simple_tag
-def undo_states(updates: Any) -> dict[int, UndoState]:
-    """Undo states of a page of updates in a few queries (no query per row)."""
-    return undo_states_for(updates)
+def undo_cells(rows: Any) -> dict[int, UndoCell]:
+    """Undo cells of a page of history rows, in one query (none per row)."""
+    return undo_cells_for(rows)
 
 
 @register.inclusion_tag("massupdate/undo_history_cell.html")
-def undo_cell(states: dict[int, UndoState], update: Any) -> dict[str, Any]:
-    """A history row's undo link (or its state), from `undo_states` of the page."""
-    return {"state": states.get(update.pk), "update": update}
+def undo_cell(cells: dict[int, UndoCell] | None, row: Any) -> dict[str, Any]:
+    """A history row's undo link, or its state. `cells` from `undo_cells` of the page (a row
+    refreshed on its own looks itself up)."""
+    pk = row["pk"] if isinstance(row, dict) else row.pk
+    if cells is None or not isinstance(cells, dict):
+        cells = undo_cells_for([row])
+    return {"cell": cells.get(pk), "pk": pk}

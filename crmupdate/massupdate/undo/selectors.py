@@ -14,7 +14,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
+from crmupdate.massupdate.models import (
+    FINISHED_UPDATE_STATUSES,
+    MassUpdate,
+    Step,
+    StepStatus,
+)
 from crmupdate.massupdate.undo.models import (
     Backup,
     BackupChoice,
@@ -122,31 +127,51 @@ def undo_state(update: MassUpdate, *, fetched: tuple[Undo | None, list[Backup]] 
     return state
 
 
-def undo_states_for(updates: Iterable[MassUpdate]) -> dict[int, UndoState]:
-    """Undo states of many updates in a constant number of queries (for the history)."""
-    rows = list(updates)
-    ids = [u.pk for u in rows]
-    undos = {u.update_id: u for u in Undo.objects.filter(update_id__in=ids)}
-    entries = set(Undo.objects.filter(entry_id__in=ids).values_list("entry_id", flat=True))
-    backups: dict[int, list[Backup]] = {}
-    for backup in Backup.objects.filter(update_id__in=ids).select_related("step"):
-        backups.setdefault(backup.update_id, []).append(backup)
-    chose = set(
-        BackupChoice.objects.filter(draft__update_id__in=ids, keep=True).values_list(
-            "draft__update_id", flat=True
-        )
-    )
-    states = {}
-    for update in rows:
-        if update.pk in entries:
-            states[update.pk] = UndoState(update=update)
+@dataclass(frozen=True)
+class UndoCell:
+    """What a history row says about undo (see `undo_cells_for`)."""
+
+    undo_status: str = ""  # the undo's status, if the update has one
+    available: bool = False
+    reason: str = ""
+
+
+def undo_cells_for(rows: Iterable[Any]) -> dict[int, UndoCell]:
+    """Undo cells of a page of history rows (dicts or updates with `pk` and `status`), in
+    one query whatever the number of rows. An update with an undo always has its backups
+    (their rows outlive purging), so reading the backups with their steps and the undo finds
+    everything."""
+    finished: dict[int, bool] = {}
+    for row in rows:
+        pk = row["pk"] if isinstance(row, dict) else row.pk
+        status = row["status"] if isinstance(row, dict) else row.status
+        finished[int(pk)] = status in FINISHED_UPDATE_STATUSES
+    # One query even for an empty page, so what a page costs never depends on what it shows.
+    found = Backup.objects.filter(update_id__in=list(finished) or [0]).values_list(
+        "update_id", "status", "expires_at", "step__job_id", "step__status",
+        "update__undo__status",
+    )  # fmt: skip
+    by_update: dict[int, list[tuple[Any, ...]]] = {}
+    for row in found:
+        by_update.setdefault(row[0], []).append(row)
+    now = timezone.now()
+    cells = {}
+    for update_id, backups in by_update.items():
+        if backups[0][5]:
+            cells[update_id] = UndoCell(undo_status=backups[0][5])
             continue
-        if update.pk not in chose and update.pk not in backups and update.pk not in undos:
-            states[update.pk] = UndoState(update=update)  # nothing to say
+        if not finished[update_id]:
             continue
-        fetched = (undos.get(update.pk), backups.get(update.pk, []))
-        states[update.pk] = undo_state(update, fetched=fetched)
-    return states
+        ran = [b for b in backups if b[3] and b[4] in (StepStatus.COMPLETED, StepStatus.FAILED)]
+        kept = [b for b in ran if b[1] in (BackupStatus.COMPLETE, BackupStatus.EXPIRED)]
+        if kept and all(b[1] == BackupStatus.COMPLETE and (b[2] is None or b[2] > now)
+                        for b in kept):  # fmt: skip
+            cells[update_id] = UndoCell(available=True)
+        elif kept:
+            cells[update_id] = UndoCell(reason="Its backup has expired.")
+        elif ran:
+            cells[update_id] = UndoCell(reason="Its backup is incomplete.")
+    return cells
 
 
 def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
