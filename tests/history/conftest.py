@@ -10,7 +10,10 @@ import pytest
 
 from crmupdate.accounts.models import Member
 from crmupdate.massupdate.models import MassUpdate, UpdateStatus
-from tests.massupdate.conftest import make_member
+
+# The mass update's fixtures too (`member` with a Zoho connection, `zoho_api` mocking Zoho at
+# the HTTP seam, `fast_worker`), for the tests that run real updates.
+from tests.massupdate.conftest import fast_worker, make_member, member, zoho_api  # noqa: F401
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -22,14 +25,14 @@ def change(label: str, display: str, api_name: str = "", data_type: str = "pickl
             "over_write": None, **extra}  # fmt: skip
 
 
-def add_update(member: Member, **fields: Any) -> MassUpdate:
-    """One stored update of `member`'s team (defaults: a completed Leads update)."""
+def add_update(person: Member, **fields: Any) -> MassUpdate:
+    """One stored update by `person` (defaults: a completed Leads update)."""
     changes = fields.pop("changes", None) or [change("Lead Status", "Contacted")]
     values: dict[str, Any] = {
-        "team": member.team,
-        "created_by": member.user,
-        "created_by_name": member.full_name,
-        "created_by_email": member.email,
+        "team": person.team,
+        "created_by": person.user,
+        "created_by_name": person.full_name,
+        "created_by_email": person.email,
         "created_at": T0,
         "module_api_name": "Leads",
         "module_label": "Leads",
@@ -50,12 +53,12 @@ def add_update(member: Member, **fields: Any) -> MassUpdate:
 
 
 def add_updates(
-    member: Member, count: int, *, start: datetime = T0, **fields: Any
+    person: Member, count: int, *, start: datetime = T0, **fields: Any
 ) -> list[MassUpdate]:
     """`count` updates an hour apart, oldest first."""
     return [
         add_update(
-            member,
+            person,
             created_at=start + timedelta(hours=i),
             job_ids=f"73896400000{i:07d}",
             **fields,

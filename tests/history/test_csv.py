@@ -87,12 +87,12 @@ def test_the_filters_and_search_apply(sam_client, sam, pat):
 def test_cells_that_would_run_as_formulas_are_quoted(sam_client, sam):
     add_update(
         sam,
-        view_name="=HYPERLINK(\"http://evil.example\")",
+        view_name='=HYPERLINK("http://evil.example")',
         changes=[change("+Rating", "-1")],
         created_by_name="@Sam",
     )
     (row,) = table(download(sam_client)[1])
-    assert row["View"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert row["View"] == '\'=HYPERLINK("http://evil.example")'
     assert row["Changes"] == "'+Rating -> -1"
     assert row["Person"] == "'@Sam"
     assert [cell_safe(v) for v in ("\tx", "\rx", "ok", 5, -5)] == ["'\tx", "'\rx", "ok", 5, -5]

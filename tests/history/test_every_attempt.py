@@ -14,7 +14,6 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from crmupdate.massupdate.explanations import explain_text
 from tests.massupdate.conftest import ACCOUNTS, CRM, change, run_update, run_worker
-from tests.massupdate.conftest import fast_worker, member, zoho_api  # noqa: F401  (fixtures)
 from tests.zoho import seed_responses as seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,8 +60,9 @@ def test_each_refusal_from_the_seed_is_listed_with_zohos_code_and_our_explanatio
     assert "0 / 0 / 0" in row
 
 
-def test_an_update_that_never_reached_zoho_is_listed_too(member, client_for, zoho_api,
-                                                          fast_worker, settings):  # fmt: skip
+def test_an_update_that_never_reached_zoho_is_listed_too(
+    member, client_for, zoho_api, fast_worker, settings
+):
     settings.MASSUPDATE_MAX_SUBMIT_ATTEMPTS = 2
     refused = requests.exceptions.ConnectionError(
         MaxRetryError(None, MASS_UPDATE, NewConnectionError(None, "Connection refused"))
@@ -97,9 +97,7 @@ def test_a_refused_sign_in_is_listed_as_paused(member, client_for, zoho_api, fas
     assert "<li>No. of Employees → 5</li>" in row
 
 
-def test_a_busy_view_is_listed_while_it_waits(
-    member, client_for, zoho_api, fast_worker, settings
-):
+def test_a_busy_view_is_listed_while_it_waits(member, client_for, zoho_api, fast_worker, settings):
     settings.MASSUPDATE_RETRY_FIRST_SECONDS = 3600  # the busy view is retried much later
     zoho_api.post(MASS_UPDATE, body=seed.ALREADY_SCHEDULED.body, status=400)
     busy = run_update(member, [change("No_of_Employees", 5)])
