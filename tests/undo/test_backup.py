@@ -155,3 +155,32 @@ def test_the_review_page_offers_the_backup_and_what_it_costs(sam, sim, client_fo
     client.post(f"/updates/drafts/{draft.public_id}/run/",
                 {"run_token": str(draft.run_token), "backup_offered": "1"})  # fmt: skip
     assert BackupChoice.objects.get(draft=draft).keep is False
+
+
+def test_a_backup_left_behind_by_a_dead_worker_carries_on_from_the_next_page(sam, sim, fast_worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crmupdate.massupdate import recovery
+
+    credits_left(sim.org, 1)
+    update = run_with_backup(sam.member, [lead_status()])
+    run_worker(max_tasks=1)
+    # as if the worker had died after storing page 1, holding the step
+    past = timezone.now() - timedelta(minutes=10)
+    Step.objects.filter(update=update).update(
+        lease_owner="dead-worker", lease_expires_at=past, next_check_at=past, task_id="",
+        error_code="", wait_reason="",
+    )  # fmt: skip
+    a_new_day(sim.org)
+
+    assert recovery.steps_recover()["rescheduled"] == 1
+    run_worker()
+    backup = Backup.objects.get(update=update)
+    assert backup.status == BackupStatus.COMPLETE and backup.pages_read == 2
+    assert [c.query.rsplit("&", 1)[-1] for c in zoho_calls("GET", "/crm/v2/Leads")] == [
+        "page=1", "page=2", "page=2",
+    ]  # fmt: skip
+    update.refresh_from_db()
+    assert update.finished and update.updated_count > 200

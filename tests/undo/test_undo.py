@@ -335,3 +335,57 @@ def test_the_history_offers_undo_and_then_lists_the_undo_as_its_own_entry(
     assert f"Undo of update #{update.pk}: put back the previous Lead Status" in entry_row
     assert sam.member.full_name in entry_row and "Completed" in entry_row
     assert "undo-cell" not in entry_row  # an undo itself cannot be undone
+
+
+def test_an_undo_left_behind_by_a_dead_worker_is_picked_up_where_it_stopped(done_update, sam, sim):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crmupdate.massupdate.undo.services import undos_recover
+
+    update, before = done_update
+    undo = services.undo_start(update=update, member=sam.member)
+    credits_left(sim.org, 4)  # two batches, then the worker "dies" (its task is gone)
+    run_worker(max_tasks=1)
+    done = Undo.objects.get(pk=undo.pk).done_count
+    assert 0 < done < len(before)
+    past = timezone.now() - timedelta(minutes=10)
+    Undo.objects.filter(pk=undo.pk).update(
+        status=UpdateStatus.RUNNING, lease_owner="dead-worker", lease_expires_at=past,
+        next_check_at=past, task_id="",
+    )  # fmt: skip
+    a_new_day(sim.org)
+
+    assert undos_recover()["rescheduled"] == 1
+    run_worker()
+    undo.refresh_from_db()
+    assert undo.finished and undo.done_count == len(before)
+    assert UndoRecord.objects.filter(undo=undo).count() == len(before)  # nobody twice
+    assert statuses(sim) == before
+
+
+def test_a_backup_an_unfinished_undo_needs_is_not_purged(done_update, sam):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crmupdate.massupdate.undo.services import backups_purge
+
+    update, _ = done_update
+    services.undo_start(update=update, member=sam.member)  # queued, not run yet
+    Backup.objects.filter(update=update).update(expires_at=timezone.now() - timedelta(days=1))
+    assert backups_purge() == 0
+    run_worker()
+    assert Undo.objects.get().finished
+    assert backups_purge() == 1
+    assert not Backup.objects.get(update=update).chunks.exists()
+
+
+def test_csv_cells_that_look_like_formulas_stay_text():
+    from crmupdate.massupdate.undo.views import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell("+1") == "'+1"
+    assert _cell(["Widgets", "Training"]) == "Widgets; Training"
+    assert _cell(None) == ""
