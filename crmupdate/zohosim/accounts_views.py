@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from crmupdate.zohosim import tokens
+from crmupdate.zohosim import scopes, tokens
 from crmupdate.zohosim.http import zoho_json
 from crmupdate.zohosim.models import SimOrg, SimUser
 from crmupdate.zohosim.recording import api_call_record
@@ -61,7 +61,7 @@ def _authorize(request: HttpRequest) -> HttpResponse:
     params = request.GET
     client = tokens.client_find(params.get("client_id", ""))
     redirect_uri = params.get("redirect_uri", "")
-    scopes = tokens.scopes_parse(params.get("scope", ""))
+    requested = scopes.scopes_parse(params.get("scope", ""))
     problem = ""
     if client is None:
         problem = "This app's client ID is not registered with the practice CRM."
@@ -69,7 +69,7 @@ def _authorize(request: HttpRequest) -> HttpResponse:
         problem = "The app's redirect address is not registered for this client."
     elif params.get("response_type") != "code":
         problem = "The app asked for an unsupported response type (it must be 'code')."
-    elif not scopes:
+    elif not requested:
         problem = "The app did not say which permissions (scopes) it needs."
     if problem or client is None:
         return render(request, "zohosim/authorize.html", {"problem": problem}, status=400)
@@ -82,7 +82,7 @@ def _authorize(request: HttpRequest) -> HttpResponse:
             code = tokens.grant_create(
                 client=client,
                 user=user,
-                scopes=scopes,
+                scopes=requested,
                 redirect_uri=redirect_uri,
                 offline=params.get("access_type") == "offline",
                 consent=params.get("prompt") == "consent",
@@ -102,7 +102,7 @@ def _authorize(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "orgs": orgs,
-        "scopes": scopes,
+        "scopes": requested,
         "client_name": client.name,
         "chosen_invalid": request.method == "POST",
     }
@@ -179,7 +179,7 @@ def user_info(request: HttpRequest) -> HttpResponse:
     user = access.user if access else None
     if access is None:
         response = zoho_json({"response": "error", "cause": "INVALID_OAUTHTOKEN"}, 401, crm=False)
-    elif not tokens.scope_allows(list(access.scopes), [PROFILE_SCOPE]):
+    elif not scopes.scope_allows(list(access.scopes), [PROFILE_SCOPE]):
         response = zoho_json({"response": "error", "cause": "INVALID_OAUTHSCOPE"}, 401, crm=False)
     else:
         assert user is not None

@@ -23,7 +23,8 @@ from crmupdate.zohosim import http, ratelimit
 from crmupdate.zohosim.jobs import jobs_settle
 from crmupdate.zohosim.models import SimAccessToken, SimModule, SimOrg, SimUser
 from crmupdate.zohosim.recording import api_call_record
-from crmupdate.zohosim.tokens import access_token_find, scope_allows
+from crmupdate.zohosim.scopes import scope_allows
+from crmupdate.zohosim.tokens import access_token_find
 
 logger = logging.getLogger("crmupdate.zohosim")
 

@@ -313,8 +313,10 @@ def _job_apply(job: SimMassUpdateJob) -> None:
     failed = set(job.failed_positions)
     targets = [rid for n, rid in enumerate(job.target_ids) if n not in failed]
     # The modification time is when the job finished, as Zoho reports it.
-    stamp = {"Modified_Time": job.due_at.isoformat(timespec="seconds"),
-             "Modified_By": job.user.ref()}  # fmt: skip
+    stamp = {
+        "Modified_Time": job.due_at.isoformat(timespec="seconds"),
+        "Modified_By": job.user.ref(),
+    }
     appended = [
         name
         for name in job.data

@@ -27,23 +27,13 @@ from crmupdate.zohosim.models import (
     SimRefreshToken,
     SimUser,
 )
+from crmupdate.zohosim.scopes import DEFAULT_SCOPES
 
 APP_REDIRECT_PATH = "/oauth/complete/zoho/"
 REFRESH_WINDOW = timedelta(minutes=10)
 MAX_REFRESHES_PER_WINDOW = 10
 MAX_ACCESS_TOKENS_PER_REFRESH_TOKEN = 15
 MAX_REFRESH_TOKENS_PER_USER = 20
-
-# What the self-client grants by default: every scope the app uses.
-DEFAULT_SCOPES = (
-    "ZohoCRM.modules.ALL",
-    "ZohoCRM.settings.ALL",
-    "ZohoCRM.users.READ",
-    "ZohoCRM.org.READ",
-    "ZohoCRM.mass_update.ALL",
-    "ZohoSearch.securesearch.READ",
-    "AaaServer.profile.READ",
-)
 
 THROTTLED = {
     "error_description": "You have made too many requests continuously. Please try again "
@@ -116,15 +106,6 @@ def redirect_uri_allowed(client: SimOAuthClient, uri: str) -> bool:
         return True
     # Test servers listen on random ports: for the app's client the path decides.
     return client.is_app_client and parts.path == APP_REDIRECT_PATH
-
-
-def scopes_parse(raw: str) -> list[str]:
-    """Zoho separates scopes with commas in the authorize URL; spaces are accepted too."""
-    seen: list[str] = []
-    for part in raw.replace(" ", ",").split(","):
-        if part.strip() and part.strip() not in seen:
-            seen.append(part.strip())
-    return seen
 
 
 # --- grant codes --------------------------------------------------------------------------------
@@ -338,39 +319,6 @@ def access_token_find(raw: str) -> SimAccessToken | None:
     if token.user.status != "active":
         return None
     return token
-
-
-# --- scopes -------------------------------------------------------------------------------------
-
-
-def scope_allows(granted: list[str], required: list[str]) -> bool:
-    """Does any granted scope cover any of the required ones?
-
-    Scopes are `Service.part[.part].OPERATION`; a granted scope covers a required one when the
-    services match, its parts are a prefix of the required parts, and its operation is ALL or
-    the same (case-insensitive, as Zoho treats them). `ZohoCRM.settings.ALL` covers
-    `ZohoCRM.settings.fields.READ`; `ZohoCRM.mass_update.UPDATE` covers
-    `ZohoCRM.mass_update.leads.UPDATE`.
-    """
-    wanted = [_split_scope(r) for r in required]
-    for scope in granted:
-        have = _split_scope(scope)
-        if have is None:
-            continue
-        for need in wanted:
-            if need is None or have[0] != need[0]:
-                continue
-            parts_ok = need[1][: len(have[1])] == have[1]
-            if parts_ok and have[2] in ("all", need[2]):
-                return True
-    return False
-
-
-def _split_scope(scope: str) -> tuple[str, list[str], str] | None:
-    pieces = scope.strip().lower().split(".")
-    if len(pieces) < 2:
-        return None
-    return pieces[0], pieces[1:-1], pieces[-1]
 
 
 def self_client_tokens(

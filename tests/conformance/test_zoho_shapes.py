@@ -23,12 +23,35 @@ API = "/zohosim/api/crm"
 DELIBERATE: dict[str, str] = {}
 
 FIELD_DATA_TYPES = {
-    "text", "textarea", "email", "phone", "picklist", "multiselectpicklist", "integer",
-    "bigint", "double", "currency", "percent", "boolean", "datetime", "lookup", "ownerlookup",
-    "website", "subform", "rollup_summary", "layout", "profileimage", "territories",
-    "fileupload", "imageupload", "formula", "multiselectlookup", "date", "autonumber",
+    "text",
+    "textarea",
+    "email",
+    "phone",
+    "picklist",
+    "multiselectpicklist",
+    "integer",
+    "bigint",
+    "double",
+    "currency",
+    "percent",
+    "boolean",
+    "datetime",
+    "lookup",
+    "ownerlookup",
+    "website",
+    "subform",
+    "rollup_summary",
+    "layout",
+    "profileimage",
+    "territories",
+    "fileupload",
+    "imageupload",
+    "formula",
+    "multiselectlookup",
+    "date",
+    "autonumber",
     "userlookup",
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -56,11 +79,19 @@ def test_modules(crm):
     body = crm("GET", "v2/settings/modules").json()
     conforms("modules", body)
     assert set(values_at(body, "modules[].generated_type")) <= {
-        "default", "custom", "linking", "subform", "web", "field_tracker"
-    }  # fmt: skip
+        "default",
+        "custom",
+        "linking",
+        "subform",
+        "web",
+        "field_tracker",
+    }
     assert set(values_at(body, "modules[].status")) <= {
-        "visible", "user_hidden", "system_hidden", "scheduled_for_deletion"
-    }  # fmt: skip
+        "visible",
+        "user_hidden",
+        "system_hidden",
+        "scheduled_for_deletion",
+    }
     assert set(values_at(body, "modules[].access_type")) == {"org_based"}
 
 
@@ -68,8 +99,11 @@ def test_custom_views(crm, sim):
     body = crm("GET", "v2/settings/custom_views?module=Leads").json()
     conforms("custom_views", body)
     assert set(values_at(body, "custom_views[].category")) <= {
-        "public_views", "other_users_views", "shared_with_me", "created_by_me"
-    }  # fmt: skip
+        "public_views",
+        "other_users_views",
+        "shared_with_me",
+        "created_by_me",
+    }
     assert set(values_at(body, "custom_views[].system_name")) <= {"ALLVIEWS", "MYVIEWS", None}
     assert body["info"]["translation"] == SAMPLES["custom_views"]["info"]["translation"]
 
@@ -78,12 +112,19 @@ def test_fields(crm):
     body = crm("GET", "v2/settings/fields?module=Leads").json()
     conforms("fields", body)
     assert set(values_at(body, "fields[].json_type")) <= {
-        "string", "integer", "double", "boolean", "jsonobject", "jsonarray"
-    }  # fmt: skip
+        "string",
+        "integer",
+        "double",
+        "boolean",
+        "jsonobject",
+        "jsonarray",
+    }
     assert set(values_at(body, "fields[].data_type")) <= FIELD_DATA_TYPES
     assert set(values_at(body, "fields[].profiles[].permission_type")) <= {
-        "read_write", "read_only", "hidden"
-    }  # fmt: skip
+        "read_write",
+        "read_only",
+        "hidden",
+    }
     assert set(values_at(body, "fields[].pick_list_values[].type")) <= {"used", "unused"}
 
 
@@ -154,8 +195,9 @@ def test_mass_update_by_ids_with_one_bad_id(crm, sim):
 
 def test_mass_update_status_through_every_state(crm, sim, slow_jobs):
     cvid = sim.view_id("Leads", "Trade-show leads")
-    submitted = crm("POST", "v2/Leads/actions/mass_update",
-                    {"data": [{"Rating": "Active"}], "cvid": cvid}).json()  # fmt: skip
+    submitted = crm(
+        "POST", "v2/Leads/actions/mass_update", {"data": [{"Rating": "Active"}], "cvid": cvid}
+    ).json()
     job_id = submitted["data"][0]["details"]["job_id"]
 
     def status():
@@ -176,10 +218,14 @@ def test_mass_update_status_through_every_state(crm, sim, slow_jobs):
 
 def test_mass_update_status_failed_when_every_record_is_locked(crm, sim):
     view = sim.view("Shipments", "In transit")
-    SimRecord.objects.filter(record_id__in=[r.record_id for r in sim.view_records(
-        "Shipments", "In transit")]).update(locked=True)  # fmt: skip
-    submitted = crm("POST", "v2/Shipments/actions/mass_update",
-                    {"data": [{"Insured": True}], "cvid": view.zoho_id}).json()  # fmt: skip
+    SimRecord.objects.filter(
+        record_id__in=[r.record_id for r in sim.view_records("Shipments", "In transit")]
+    ).update(locked=True)
+    submitted = crm(
+        "POST",
+        "v2/Shipments/actions/mass_update",
+        {"data": [{"Insured": True}], "cvid": view.zoho_id},
+    ).json()
     job_id = submitted["data"][0]["details"]["job_id"]
     failed = crm("GET", f"v2/Shipments/actions/mass_update?job_id={job_id}").json()
     assert failed["data"][0]["Status"] == "FAILED"
@@ -217,8 +263,12 @@ def test_token_exchange_refresh_and_user_info(client, sim, settings):
 
 def test_the_comparison_itself_catches_a_missing_key_and_a_wrong_type():
     sample = {"a": 1, "b": {"c": "x"}, "d": [{"api_name": "F", "e": True}], "n": None}
-    assert shape_problems(sample, {"a": 2, "b": {"c": "y"}, "d": [{"api_name": "F", "e": False}],
-                                   "n": [1]}) == []  # fmt: skip
+    assert (
+        shape_problems(
+            sample, {"a": 2, "b": {"c": "y"}, "d": [{"api_name": "F", "e": False}], "n": [1]}
+        )
+        == []
+    )
     assert shape_problems(sample, {"a": "2", "b": {}, "d": [{"api_name": "F", "e": 1}]}) == [
         "$.a: Zoho has number, we have string ('2')",
         "$.b.c: missing",

@@ -266,8 +266,8 @@ def test_a_view_shrinks_when_its_records_no_longer_match(crm, sim):
     not_contacted = sim.view_id("Leads", "Leads with status Not Contacted")
     before = crm.get(f"Leads/actions/count?cvid={not_contacted}").json()["count"]
     body = {"data": [{"Lead_Status": "Contacted"}], "cvid": not_contacted}
-    failed = only_entry(crm.status("Leads", only_entry(crm.mass_update("Leads", body))[
-        "details"]["job_id"]))["Failed_Count"]  # fmt: skip
+    job_id = only_entry(crm.mass_update("Leads", body))["details"]["job_id"]
+    failed = only_entry(crm.status("Leads", job_id))["Failed_Count"]
     after = crm.get(f"Leads/actions/count?cvid={not_contacted}").json()["count"]
     assert before > 0
     assert after == failed  # only the locked records still match

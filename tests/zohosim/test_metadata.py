@@ -53,8 +53,10 @@ def test_fields_carry_zohos_flags_and_picklist_values(crm):
     fields = {f["api_name"]: f for f in crm.get("settings/fields?module=Leads").json()["fields"]}
     employees = fields["No_of_Employees"]
     assert (employees["data_type"], employees["json_type"], employees["mass_update"]) == (
-        "integer", "integer", True,
-    )  # fmt: skip
+        "integer",
+        "integer",
+        True,
+    )
     assert fields["Email"]["mass_update"] is False
     assert fields["Owner"]["mass_update"] is False
     assert fields["Description"]["mass_update"] is False
@@ -80,8 +82,10 @@ def test_users_by_type(crm):
         return [u["email"] for u in crm.get(f"users?type={kind}").json()["users"]]
 
     assert emails("ActiveUsers") == [
-        ADMIN_EMAIL, "sam.ops@zylker.example", SALES_REP_EMAIL,
-    ]  # fmt: skip
+        ADMIN_EMAIL,
+        "sam.ops@zylker.example",
+        SALES_REP_EMAIL,
+    ]
     assert emails("AllUsers")[-1] == "derek.former@zylker.example"
     assert emails("DeactiveUsers") == ["derek.former@zylker.example"]
     assert emails("AdminUsers") == [ADMIN_EMAIL]

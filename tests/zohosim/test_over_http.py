@@ -49,8 +49,10 @@ def test_the_zoho_client_runs_a_mass_update_to_the_end(zoho, sim):
     scheduled = zoho.mass_update("Leads", data={"No_of_Employees": 999}, cvid=cvid)
     status = zoho.mass_update_status("Leads", scheduled.job_id)
     assert status.status == "COMPLETED"
-    values = [r.get("No_of_Employees") for r in zoho.iter_records(
-        "Leads", cvid=cvid, fields=["No_of_Employees"])]  # fmt: skip
+    values = [
+        r.get("No_of_Employees")
+        for r in zoho.iter_records("Leads", cvid=cvid, fields=["No_of_Employees"])
+    ]
     assert values.count(999) == status.updated_count > 0
     with pytest.raises(ZohoError) as refused:
         zoho.mass_update("Leads", data={"Email": "x@y.example"}, cvid=cvid)
@@ -99,8 +101,9 @@ def test_raw_http_gets_zoho_answers_for_odd_methods_and_paths(sim, sim_token, or
     assert "X-ACCESSTOKEN-RESET" in post.headers
 
 
-def test_the_concurrency_limit_holds_across_server_threads(sim, sim_token, origin, settings,
-                                                           monkeypatch):  # fmt: skip
+def test_the_concurrency_limit_holds_across_server_threads(
+    sim, sim_token, origin, settings, monkeypatch
+):
     settings.ZOHOSIM_CONCURRENCY = 1
     real_org_json = crm_meta_views.org_json
     entered = threading.Event()

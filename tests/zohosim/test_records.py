@@ -59,9 +59,18 @@ def test_v3_info_and_page_tokens(crm, sim):
     first = crm.get(f"Leads?cvid={cvid}&fields=Last_Name&per_page=200", version="v7").json()
     info = first["info"]
     assert set(info) == {
-        "call", "per_page", "next_page_token", "count", "sort_by", "page",
-        "previous_page_token", "page_token_expiry", "sort_order", "email", "more_records",
-    }  # fmt: skip
+        "call",
+        "per_page",
+        "next_page_token",
+        "count",
+        "sort_by",
+        "page",
+        "previous_page_token",
+        "page_token_expiry",
+        "sort_order",
+        "email",
+        "more_records",
+    }
     assert info["more_records"] is True
     second = crm.get(
         f"Leads?cvid={cvid}&fields=Last_Name&per_page=200&page_token={info['next_page_token']}",
@@ -104,11 +113,13 @@ def test_a_page_token_is_bound_to_its_query(crm, sim):
     ]
     other = crm.get(f"Leads?cvid={cvid}&fields=Email&per_page=5&page_token={token}", version="v8")
     assert other.json()["code"] == "TOKEN_BOUND_DATA_MISMATCH"
-    forged = crm.get(f"Leads?cvid={cvid}&fields=Last_Name&per_page=5&page_token=x{token}",
-                     version="v8")  # fmt: skip
+    forged = crm.get(
+        f"Leads?cvid={cvid}&fields=Last_Name&per_page=5&page_token=x{token}", version="v8"
+    )
     assert forged.json()["code"] == "INVALID_DATA"
-    both = crm.get(f"Leads?cvid={cvid}&fields=Last_Name&per_page=5&page=2&page_token={token}",
-                   version="v8")  # fmt: skip
+    both = crm.get(
+        f"Leads?cvid={cvid}&fields=Last_Name&per_page=5&page=2&page_token={token}", version="v8"
+    )
     assert both.json()["code"] == "AMBIGUITY_DURING_PROCESSING"
 
 
@@ -200,9 +211,13 @@ def test_update_records_by_id_with_one_result_per_record(crm, sim):
     assert response.status_code == 200
     entries = response.json()["data"]
     assert [e["code"] for e in entries] == [
-        "SUCCESS", "RECORD_LOCKED", "INVALID_DATA", "MANDATORY_NOT_FOUND", "INVALID_DATA",
+        "SUCCESS",
+        "RECORD_LOCKED",
         "INVALID_DATA",
-    ]  # fmt: skip
+        "MANDATORY_NOT_FOUND",
+        "INVALID_DATA",
+        "INVALID_DATA",
+    ]
     assert entries[0]["details"]["id"] == str(free[0].record_id)
     assert entries[4]["details"]["expected_data_type"] == "integer"
     assert sim.record(free[0].record_id).data["No_of_Employees"] == 77

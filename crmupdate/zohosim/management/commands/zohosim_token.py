@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from crmupdate.zohosim.tokens import DEFAULT_SCOPES, self_client_tokens
+from crmupdate.zohosim.scopes import DEFAULT_SCOPES
+from crmupdate.zohosim.tokens import self_client_tokens
 
 
 class Command(BaseCommand):
