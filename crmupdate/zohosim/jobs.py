@@ -253,7 +253,8 @@ def job_status(*, module: SimModule, job_id: str | None) -> Answer:
         raise ZohoApiError(
             400, "MANDATORY_NOT_FOUND", "required param not found", {"param_name": "job_id"}
         )
-    job = SimMassUpdateJob.objects.filter(module=module, job_id=job_id).first()
+    # The target ids (up to 50,000) are only needed to apply the job, not to report on it.
+    job = SimMassUpdateJob.objects.defer("target_ids").filter(module=module, job_id=job_id).first()
     if job is None:
         raise ZohoApiError(404, "NOT_FOUND", "Empty response", {})
     return 200, {"data": [job_progress(job)]}
@@ -264,7 +265,7 @@ def job_progress(job: SimMassUpdateJob, now: datetime | None = None) -> dict[str
     total = job.total_count
     if job.applied_at is None and now >= job.due_at:
         job_settle(job)
-        job.refresh_from_db()
+        job.refresh_from_db(fields=["applied_at"])
     if job.applied_at is not None:
         failed = len(job.failed_positions)
         status = "FAILED" if failed == total else "COMPLETED"
@@ -293,11 +294,12 @@ def jobs_settle(org: SimOrg) -> int:
     """Apply every job of the organisation that is due and not yet applied."""
     due = SimMassUpdateJob.objects.filter(
         org=org, applied_at__isnull=True, due_at__lte=timezone.now()
-    )
+    ).only("pk")
     return sum(job_settle(job) for job in due)
 
 
 def job_settle(job: SimMassUpdateJob) -> bool:
+    job = SimMassUpdateJob.objects.select_related("module", "user").get(pk=job.pk)
     with transaction.atomic():
         claimed = SimMassUpdateJob.objects.filter(pk=job.pk, applied_at__isnull=True).update(
             applied_at=timezone.now()
