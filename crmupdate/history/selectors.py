@@ -4,7 +4,8 @@ A page costs two queries whatever the size of the history: the rows (keyset pagi
 `(created_at, id)`, never OFFSET) and the filter options (the team's modules by a loose index
 scan, and its people). How many updates match is counted separately (the page loads it with
 htmx) and at most up to `COUNT_CAP` ("more than 1,000" instead of counting a million rows).
-Rows are read as plain values, never model instances, and only the columns the table shows.
+Rows are read as plain values, never model instances, and only the columns the table shows
+(see `crmupdate.history.rows`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,12 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
-from django.urls import reverse
 
 from crmupdate.accounts.models import Member
 from crmupdate.history.cursors import Cursor
 from crmupdate.history.filters import HistoryFilters
-from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES, MassUpdate, UpdateStatus
+from crmupdate.history.rows import ROW_COLUMNS, STATUS_LABELS, HistoryRow, row_present
+from crmupdate.massupdate.models import MassUpdate
 
 PAGE_SIZE = 25
 COUNT_CAP = 1_000
@@ -35,30 +35,6 @@ COUNT_CAP = 1_000
 SEARCH_TEXT_SQL = "(view_name || ' ' || field_names || ' ' || summary || ' ' || job_ids)"
 # A whole Zoho record or job id (they are 18 or 19 digits long).
 JOB_ID = re.compile(r"[0-9]{15,20}")
-
-_STATUS_LABELS = dict(UpdateStatus.choices)
-_ROW_COLUMNS = (
-    "id",
-    "created_at",
-    "created_by_name",
-    "created_by_email",
-    "module_label",
-    "view_name",
-    "changes",
-    "summary",
-    "job_ids",
-    "status",
-    "updated_count",
-    "failed_count",
-    "total_count",
-    "last_error_code",
-    "last_error_explanation",
-)
-
-
-# A row as the table shows it: a plain dict (the template engine reads dict keys much faster
-# than attributes), every value ready to print, times already in the viewer's zone.
-HistoryRow = dict[str, Any]
 
 
 @dataclass
@@ -136,65 +112,8 @@ def _newer_than(qs: QuerySet[MassUpdate], cursor: Cursor) -> QuerySet[MassUpdate
     )
 
 
-def _changes(values: dict[str, Any]) -> list[dict[str, str]]:
-    changes = values["changes"]
-    if not isinstance(changes, list) or not changes:
-        return [{"label": part, "value": ""} for part in values["summary"].split("; ") if part]
-    found = []
-    for c in changes:
-        if not isinstance(c, dict):
-            continue
-        label = str(c.get("label") or c.get("api_name") or "")
-        if c.get("clear"):
-            value = "(cleared)"
-        elif c.get("data_type") == "multiselectpicklist" and not c.get("over_write"):
-            value = f"+ {c.get('display', '')}"
-        else:
-            value = str(c.get("display", ""))
-        found.append({"label": label, "value": value})
-    return found
-
-
-@cache
-def _url_patterns() -> tuple[str, str]:
-    marker = 987654321
-    detail = reverse("massupdate:detail", args=[marker]).replace(str(marker), "{}")
-    row = reverse("history:row", args=[marker]).replace(str(marker), "{}")
-    return detail, row
-
-
-def _row(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
-    status = values["status"]
-    created = values["created_at"].astimezone(zone)
-    updated, failed, total = values["updated_count"], values["failed_count"], values["total_count"]
-    done = min(total, updated + failed)
-    detail_url, row_url = _url_patterns()
-    running = status not in FINISHED_UPDATE_STATUSES
-    return {
-        "pk": values["id"],
-        "detail_url": detail_url.format(values["id"]),
-        "row_url": row_url.format(values["id"]) if running else "",
-        "iso": created.isoformat(timespec="seconds"),
-        "when": f"{created.day} {created:%b %Y, %H:%M}",
-        "who": values["created_by_name"] or values["created_by_email"] or "Someone who left",
-        "module": values["module_label"],
-        "view": values["view_name"],
-        "changes": _changes(values),
-        "job_ids": values["job_ids"].split(),
-        "status": status,
-        "status_label": _STATUS_LABELS.get(status, status),
-        "running": running,
-        "counts": f"{updated:,} / {failed:,} / {total:,}",
-        "done": done,
-        "total": total or 1,
-        "percent": round(100 * done / total) if total else 0,
-        "error_code": values["last_error_code"],
-        "error": values["last_error_explanation"],
-    }
-
-
 def _first_page(qs: QuerySet[MassUpdate], size: int) -> list[dict[str, Any]]:
-    return list(qs.order_by("-created_at", "-pk").values(*_ROW_COLUMNS)[: size + 1])
+    return list(qs.order_by("-created_at", "-pk").values(*ROW_COLUMNS)[: size + 1])
 
 
 def _cursor(values: dict[str, Any]) -> Cursor:
@@ -215,7 +134,7 @@ def history_page(
     qs = history_queryset(team=team, filters=filters)
     page = HistoryPage(rows=[])
     if after is not None:
-        newer = _newer_than(qs, after).order_by("created_at", "pk").values(*_ROW_COLUMNS)
+        newer = _newer_than(qs, after).order_by("created_at", "pk").values(*ROW_COLUMNS)
         found = list(newer[: page_size + 1])
         if len(found) > page_size:
             found = found[:page_size][::-1]
@@ -233,7 +152,7 @@ def history_page(
             page.newer = _cursor(found[0])
     if older_exists and found:
         page.older = _cursor(found[-1])
-    page.rows = [_row(values, zone) for values in found]
+    page.rows = [row_present(values, zone) for values in found]
     return page
 
 
@@ -244,10 +163,10 @@ def history_count(*, team: Any, filters: HistoryFilters, cap: int = COUNT_CAP) -
 
 def history_row(*, team: Any, pk: int, zone: ZoneInfo) -> HistoryRow:
     """One of the team's updates as a table row; another team's is a 404."""
-    values = MassUpdate.objects.filter(team=team, pk=pk).values(*_ROW_COLUMNS).first()
+    values = MassUpdate.objects.filter(team=team, pk=pk).values(*ROW_COLUMNS).first()
     if values is None:
         raise Http404("No such update")
-    return _row(values, zone)
+    return row_present(values, zone)
 
 
 def history_filter_options(*, team: Any) -> FilterOptions:
@@ -326,4 +245,4 @@ def history_export_values(
 
 
 def status_label(status: str) -> str:
-    return _STATUS_LABELS.get(status, status)
+    return STATUS_LABELS.get(status, status)
