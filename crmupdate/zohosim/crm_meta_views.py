@@ -90,7 +90,7 @@ def _positive_int(ctx: CrmContext, name: str, default: int) -> int:
     raw = ctx.request.GET.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
         raise http.invalid_param(name)
     return int(raw)
 

@@ -26,6 +26,7 @@ from crmupdate.zohosim.records import (
     module_field_names,
     module_fields,
     module_queryset,
+    record_id_int,
     record_json,
     rows_page,
     values_clean,
@@ -170,7 +171,7 @@ def _records_by_id(ctx: CrmContext, module: SimModule, names: list[str]) -> Answ
     if params.get("cvid"):
         raise _ambiguity("cvid", "ids")
     parts = [p.strip() for p in params.get("ids", "").split(",") if p.strip()]
-    if not parts or any(not p.isdigit() for p in parts):
+    if not parts or any(not p.isascii() or not p.isdigit() for p in parts):
         raise http.invalid_param("ids")
     if len(parts) > MAX_GET_IDS:
         raise ZohoApiError(
@@ -179,7 +180,8 @@ def _records_by_id(ctx: CrmContext, module: SimModule, names: list[str]) -> Answ
             "Record count exceeded",
             {"param_name": "ids", "limit": MAX_GET_IDS},
         )
-    rows = module_queryset(module).filter(record_id__in=[int(p) for p in parts])
+    wanted = [record_id_int(p) for p in parts]
+    rows = module_queryset(module).filter(record_id__in=[w for w in wanted if w is not None])
     pairs = rows.values_list("record_id", "data")
     data = [record_json(record_id, values, names) for record_id, values in pairs]
     if not data:
@@ -240,7 +242,8 @@ def records_count(ctx: CrmContext, module: str) -> Answer:
 def record_detail(ctx: CrmContext, module: str, record_id: str) -> Answer:
     found = ctx.module(module)
     ctx.require_scope(*module_scopes(found, "READ"))
-    row = SimRecord.objects.filter(module=found, record_id=int(record_id)).first()
+    wanted = record_id_int(record_id)
+    row = SimRecord.objects.filter(module=found, record_id=wanted).first() if wanted else None
     if row is None:
         return 204, None
     names = module_field_names(found)
@@ -273,7 +276,7 @@ def records_update(ctx: CrmContext, module: str) -> Answer:
     ):
         raise ZohoApiError(400, "INVALID_DATA", "invalid data", {"api_name": "trigger"})
     fields = {f.api_name: f for f in module_fields(found)}
-    ids = {int(d["id"]) for d in data if str(d.get("id", "")).isdigit()}
+    ids = {i for i in (record_id_int(d.get("id")) for d in data) if i is not None}
     records = {r.record_id: r for r in SimRecord.objects.filter(module=found, record_id__in=ids)}
     now = zoho_now()
     entries, changed = [], {}
@@ -301,7 +304,8 @@ def _update_one(
     if raw_id is None:
         details = {"api_name": "id", "json_path": f"$.data[{n}].id"}
         return http.error_entry("MANDATORY_NOT_FOUND", "required field not found", details), None
-    record = records.get(int(raw_id)) if str(raw_id).isdigit() else None
+    record_id = record_id_int(raw_id)
+    record = records.get(record_id) if record_id is not None else None
     if record is None:
         return jobs.invalid_id(raw_id), None
     if record.locked:

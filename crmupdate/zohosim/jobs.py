@@ -33,6 +33,7 @@ from crmupdate.zohosim.models import (
 from crmupdate.zohosim.records import (
     InvalidValue,
     module_fields,
+    record_id_int,
     values_clean,
     view_queryset,
     view_total,
@@ -222,14 +223,15 @@ def _update_ids(
         return _entry(
             "LIMIT_EXCEEDED", "Record count exceeded", {"api_name": "ids", "limit": MAX_IDS}
         )
-    wanted = {int(i) for i in ids if str(i).isdigit()}
+    wanted = {i for i in (record_id_int(raw) for raw in ids) if i is not None}
     records = {
         r.record_id: r for r in SimRecord.objects.filter(module=module, record_id__in=wanted)
     }
     now = zoho_now()
     entries, changed = [], {}
     for raw in ids:
-        record = records.get(int(raw)) if str(raw).isdigit() else None
+        record_id = record_id_int(raw)
+        record = records.get(record_id) if record_id is not None else None
         if record is None:
             entries.append(invalid_id(raw))
         elif record.locked:

@@ -13,6 +13,7 @@ primary-key lookup per page instead of re-evaluating the criteria over the whole
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -28,6 +29,22 @@ from crmupdate.zohosim.models import SimField, SimModule, SimRecord, SimUser, Si
 from crmupdate.zohosim.values import InvalidValue, value_clean
 
 SYNTHETIC_TAIL = 900_000_000
+_ID = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1  # record ids are 64-bit integers in the database
+
+
+def record_id_int(raw: Any) -> int | None:
+    """A record id sent by a caller, as the integer stored, or None when it cannot be one
+    (not plain digits, or beyond 64 bits: such an id is simply unknown)."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return None
+    text = str(raw)
+    if not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
+
 OBJECT_TYPES = ("lookup", "ownerlookup", "userlookup", "layout")
 
 
@@ -148,7 +165,7 @@ def ref_lookup_for(module: SimModule) -> Callable[[SimField, str], dict[str, str
     """Resolves ids sent for lookup-type fields to Zoho's `{"name", "id"}` objects."""
 
     def lookup(field: SimField, ref_id: str) -> dict[str, str] | None:
-        if not ref_id.isdigit():
+        if record_id_int(ref_id) is None:
             return None
         if field.data_type in ("ownerlookup", "userlookup"):
             user = SimUser.objects.filter(
