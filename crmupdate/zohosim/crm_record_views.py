@@ -272,7 +272,8 @@ def records_update(ctx: CrmContext, module: str) -> Answer:
         )
     trigger = body.get("trigger")
     if trigger is not None and (
-        not isinstance(trigger, list) or any(t not in TRIGGERS for t in trigger)
+        not isinstance(trigger, list)
+        or any(not isinstance(t, str) or t not in TRIGGERS for t in trigger)
     ):
         raise ZohoApiError(400, "INVALID_DATA", "invalid data", {"api_name": "trigger"})
     fields = {f.api_name: f for f in module_fields(found)}
