@@ -67,3 +67,12 @@ def edit_in_zoho(sim_token: Any, origin: str, module: str, records: list[dict[st
     client = ZohoClient(api_domain=tokens["api_domain"], access_token=tokens["access_token"])
     results = client.update_records(module, records, trigger=None)
     assert all(r.ok for r in results), results
+
+
+def run_tasks_until(condition: Any, what: str, limit: int = 20) -> None:
+    """Run due tasks one at a time until `condition()` holds (the watchdog may come first)."""
+    for _ in range(limit):
+        if condition():
+            return
+        run_worker(max_tasks=1)
+    assert condition(), f"never reached: {what}"

@@ -20,6 +20,7 @@ from tests.undo.conftest import (
     credits_left,
     edit_in_zoho,
     lead_status,
+    run_tasks_until,
     run_with_backup,
     run_worker,
     zoho_calls,
@@ -226,7 +227,7 @@ def test_a_429_in_the_middle_of_an_undo_is_waited_out_and_the_undo_completes(don
     update, before = done_update
     undo = services.undo_start(update=update, member=sam.member)
     credits_left(sim.org, 3)  # read, write, read: then Zoho's limit
-    run_worker(max_tasks=1)
+    run_tasks_until(lambda: Undo.objects.get(pk=undo.pk).error_code, "the undo waiting")
 
     undo.refresh_from_db()
     assert undo.status == UpdateStatus.WAITING
@@ -347,7 +348,7 @@ def test_an_undo_left_behind_by_a_dead_worker_is_picked_up_where_it_stopped(done
     update, before = done_update
     undo = services.undo_start(update=update, member=sam.member)
     credits_left(sim.org, 4)  # two batches, then the worker "dies" (its task is gone)
-    run_worker(max_tasks=1)
+    run_tasks_until(lambda: Undo.objects.get(pk=undo.pk).error_code, "the undo waiting")
     done = Undo.objects.get(pk=undo.pk).done_count
     assert 0 < done < len(before)
     past = timezone.now() - timedelta(minutes=10)
