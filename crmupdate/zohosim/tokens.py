@@ -138,12 +138,7 @@ def grant_create(
 class TokenGrant:
     """What the token endpoint answers: a token response, or Zoho's `{"error": ...}`."""
 
-    body: dict[str, Any]
-    status: int = 200
-
-    @property
-    def ok(self) -> bool:
-        return "access_token" in self.body
+    body: dict[str, Any]  # always answered with HTTP 200, as Zoho does
 
 
 def _error(error: str) -> TokenGrant:
