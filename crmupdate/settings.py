@@ -120,6 +120,8 @@ if not TOKEN_ENCRYPTION_KEYS and not DEBUG:
     raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set when DEBUG is off.")
 
 UNDO_RETENTION_DAYS = env_int("UNDO_RETENTION_DAYS", 30)
+# Exposes /history/_floor, a bare signed-in page: the load benchmark's floor (bench/README.md).
+BENCH = env_bool("BENCH", False)
 
 # Mass updates. Zoho metadata (modules, views, fields, users) is cached per team for
 # ZOHO_METADATA_TTL seconds. The worker checks a running Zoho job after
