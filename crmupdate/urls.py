@@ -13,9 +13,7 @@ urlpatterns = [
 ]
 
 if settings.ZOHOSIM_ENABLED:
-    urlpatterns.append(
-        path(f"{settings.ZOHOSIM_URL_PREFIX}/", include("crmupdate.zohosim.urls"))
-    )
+    urlpatterns.append(path(f"{settings.ZOHOSIM_URL_PREFIX}/", include("crmupdate.zohosim.urls")))
 
 handler400 = "crmupdate.views.bad_request"
 handler403 = "crmupdate.views.permission_denied"

@@ -30,16 +30,30 @@ def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResp
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "That request could not be understood", "Please go back and try again.")
+    return _error(
+        request, 400, "That request could not be understood", "Please go back and try again."
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "You cannot open this page", "It belongs to another team, or you are not signed in.")
+    return _error(
+        request,
+        403,
+        "You cannot open this page",
+        "It belongs to another team, or you are not signed in.",
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "Page not found", "The address may be mistyped, or the page was removed.")
+    return _error(
+        request, 404, "Page not found", "The address may be mistyped, or the page was removed."
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "Something went wrong on our side", "Nothing was sent to Zoho twice. Please try again in a minute.")
+    return _error(
+        request,
+        500,
+        "Something went wrong on our side",
+        "Nothing was sent to Zoho twice. Please try again in a minute.",
+    )
