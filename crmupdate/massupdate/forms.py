@@ -206,6 +206,9 @@ def raw_input_from(data: Any, selected: list[str]) -> dict[str, Any]:
         for prefix in ("value__", "clear__", "overwrite__"):
             key = prefix + api_name
             values = data.getlist(key) if hasattr(data, "getlist") else data.get(key)
+            if isinstance(values, list):
+                # PostgreSQL stores no NUL character in JSON; nobody types one on purpose.
+                values = [str(v).replace("\x00", "") for v in values]
             if values:
                 keep[key] = values
     return keep

@@ -337,7 +337,20 @@ def _parse_body(response: requests.Response) -> tuple[dict[str, Any] | None, boo
         return None, False
     if not isinstance(body, dict):
         return None, False
+    if b"\\u0000" in response.content:
+        body = _without_nul(body)  # PostgreSQL stores no NUL character in text or JSON
     return body, True
+
+
+def _without_nul(value: Any) -> Any:
+    """The JSON value with every NUL character removed from its strings (keys included)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def _log(
