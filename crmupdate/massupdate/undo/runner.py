@@ -69,12 +69,13 @@ class Batch:
 
 
 def undo_take(undo_id: int) -> str | None:
+    """Claim the undo for this run, for longer than one batch's calls can take."""
     owner = uuid.uuid4().hex
     now = timezone.now()
     taken = (
         Undo.objects.filter(pk=undo_id, status__in=RUNNABLE)
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
-        .update(lease_owner=owner, lease_expires_at=now + engine.lease_length())
+        .update(lease_owner=owner, lease_expires_at=now + engine.submit_lease_length())
     )
     return owner if taken else None
 
@@ -278,7 +279,7 @@ def _batch_save(
             writes=F("writes") + writes,
             work_seconds=F("work_seconds") + (time.monotonic() - started),
             attempts=0,
-            lease_expires_at=timezone.now() + engine.lease_length(),
+            lease_expires_at=timezone.now() + engine.submit_lease_length(),
         )
         if not saved:
             return False

@@ -56,7 +56,6 @@ class UndoState:
     backups: list[Backup] = field(default_factory=list)  # the ones an undo puts back
     lines: list[UndoPlanLine] = field(default_factory=list)
     expires_at: datetime | None = None
-    backing_up: bool = False
 
     @property
     def record_count(self) -> int:
@@ -97,7 +96,6 @@ def undo_state(update: MassUpdate, *, fetched: tuple[Undo | None, list[Backup]] 
     ran = sorted(
         (b for b in backups if step_ran(b.step)), key=lambda b: b.step.position, reverse=True
     )
-    state.backing_up = any(b.status == BackupStatus.READING for b in backups)
     if not update.finished:
         if backups or BackupChoice.objects.filter(draft__update=update, keep=True).exists():
             state.reason = "You can undo this update once it has finished."
@@ -220,7 +218,3 @@ def undo_result_rows(undo: Undo) -> Iterator[tuple[Any, ...]]:
                 code,
                 message,
             )
-
-
-def undo_entry_ids(ids: Iterable[int]) -> set[int]:
-    return set(Undo.objects.filter(entry_id__in=list(ids)).values_list("entry_id", flat=True))
