@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from crmupdate.massupdate.undo.models import Undo
+from tests.e2e.test_massupdate import assert_accessible
 from tests.fixtures_sim import SEED_CVID
 from tests.undo.conftest import edit_in_zoho, run_worker
 
@@ -69,11 +70,13 @@ def test_undo_an_update_from_the_browser(
         f"Put back the previous Lead Status on {len(records):,} records."
     )
     expect(page.get_by_text("emails sent")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Undo this update").click()
     expect(page.get_by_role("heading", name=re.compile(r"Undo:"))).to_be_visible()
     run_worker()
     expect(page.locator(".undone")).to_contain_text("Undone on", timeout=15_000)
     expect(page.locator(".conflict-count")).to_have_text("2")
+    assert_accessible(page)
     conflicts = page.locator("table.undo-conflicts tbody tr")
     expect(conflicts).to_have_count(2)
     for record_id, value in edited.items():
