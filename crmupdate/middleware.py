@@ -10,8 +10,10 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from crmupdate.views import bad_request
 from crmupdate.zoho.transport import log_team
 
 logger = logging.getLogger("crmupdate.request")
@@ -47,3 +49,36 @@ class RequestLogMiddleware:
             _team_label(request),
         )
         return response
+
+
+_FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    data = [request.GET]
+    if request.method == "POST" and request.content_type in _FORMS:
+        data.append(request.POST)  # no view of ours reads a raw body
+    return any(
+        "\x00" in key or "\x00" in value
+        for query in data
+        for key, values in query.lists()
+        for value in values
+    )
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path, the query string or a form is refused with the "request
+    could not be understood" page. Nobody types one, and PostgreSQL stores none: passed on, it
+    would end as a server error wherever it reached the database. The practice CRM (mounted
+    under its own prefix) answers as Zoho would, so it is left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.simulator = f"/{settings.ZOHOSIM_URL_PREFIX}/"
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(self.simulator) and _holds_nul(request):
+            return bad_request(request)
+        return self.get_response(request)

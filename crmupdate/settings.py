@@ -169,6 +169,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Sign-in failures -> clear pages; refused Zoho sign-ins -> "sign in again" and back.
     "crmupdate.accounts.middleware.AccountsMiddleware",
+    # Last, so the refusal page gets every header the middleware above adds.
+    "crmupdate.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "crmupdate.urls"
