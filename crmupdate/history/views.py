@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET
 
 from crmupdate.accounts.decorators import team_required
 from crmupdate.history import export, selectors
-from crmupdate.history.filters import HistoryFilterForm
+from crmupdate.history.filters import STATUS_CHOICES, HistoryFilterForm, options_html
+from crmupdate.history.options import filter_options_for
 from crmupdate.massupdate.fieldforms import person_zone
 
 RESULTS_TARGET = "history-results"
@@ -52,7 +53,6 @@ def history_list(request: HttpRequest) -> HttpResponse:
     query = _query_without_page(request)
     context: dict[str, Any] = {
         "form": form,
-        "values": form.cleaned_data,
         "page": page,
         "query": query,
         "at_newest": page.newer is None and not request.GET.get("before"),
@@ -63,8 +63,18 @@ def history_list(request: HttpRequest) -> HttpResponse:
     if htmx and htmx.target == RESULTS_TARGET and not htmx.history_restore_request:
         template += "#results"
     else:  # the whole page: the filter form and its options too
-        context["options"] = selectors.history_filter_options(team=request.team)  # type: ignore[attr-defined]
-        context["viewer_zone"] = zone.key
+        options = filter_options_for(
+            session=request.session,
+            team=request.team,  # type: ignore[attr-defined]
+            rows=page.rows,
+        )
+        values = form.cleaned_data
+        context.update(
+            viewer_zone=zone.key,
+            module_options=options_html(options.modules, values.get("module")),
+            person_options=options_html(options.people, values.get("person")),
+            status_options=options_html(STATUS_CHOICES, values.get("status", "")),
+        )
     response = render(request, template, context)
     # The same URL answers with the whole page or the table: caches must keep both apart.
     patch_vary_headers(response, ("HX-Request", "HX-Target"))

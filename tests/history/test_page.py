@@ -8,6 +8,7 @@ import pytest
 from crmupdate.history.filters import STATUS_GROUPS
 from crmupdate.massupdate.models import UpdateStatus
 from tests.history.conftest import T0, add_update, add_updates, change
+from tests.massupdate.conftest import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,37 @@ def test_the_floor_page_exists_only_for_the_benchmark(sam_client, sam, settings)
     assert sam_client.get("/history/_floor").status_code == 404
     settings.BENCH = True
     assert "Signed in." in get(sam_client, "/history/_floor")
+
+
+def test_filter_options_are_kept_a_minute_but_never_lack_what_the_table_shows(
+    sam_client, sam, pat, monkeypatch
+):
+    from crmupdate.history import options
+
+    add_update(sam)
+    html = get(sam_client)
+    assert '<option value="Leads">Leads</option>' in html
+    assert f'<option value="{pat.user_id}">' in html
+
+    # A colleague joins: listed once the kept options are a minute old.
+    newcomer = make_member(email="nina.new@zylker.example", org_id="org-zylker")
+    assert f'<option value="{newcomer.user_id}">' not in get(sam_client)
+    now = options.time.time()
+    monkeypatch.setattr(options.time, "time", lambda: now + options.OPTIONS_SECONDS + 1)
+    assert f'<option value="{newcomer.user_id}">Nina New</option>' in get(sam_client)
+
+    # An update on a module the options do not know yet: listed at once.
+    add_update(pat, module_api_name="Deals", module_label="Deals", created_at=T0.replace(day=11))
+    assert '<option value="Deals">Deals</option>' in get(sam_client)
+
+
+def test_kept_filter_options_belong_to_the_team_they_were_read_for(sam_client, sam, gary):
+    from crmupdate.history.options import SESSION_KEY
+
+    add_update(sam)
+    get(sam_client)
+    session = sam_client.session
+    session[SESSION_KEY] = {**session[SESSION_KEY], "team": gary.team.pk, "modules": [["X", "Y"]]}
+    session.save()
+    html = get(sam_client)
+    assert '<option value="X">' not in html and '<option value="Leads">Leads</option>' in html
