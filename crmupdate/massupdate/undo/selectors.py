@@ -81,6 +81,17 @@ def undo_state(update: MassUpdate, *, fetched: tuple[Undo | None, list[Backup]] 
                ) -> UndoState:  # fmt: skip
     """Can `update` be undone? `fetched`: its undo and backups, when the caller already has
     them (the history, for many updates at once)."""
+    if fetched is None and not update.finished:
+        # The update's page asks this every 3 seconds while the update runs (the status
+        # fragment), so one question answers it: no undo exists before an update finished,
+        # a backup is kept only when the review's box was ticked, and an undo's own entry
+        # has neither.
+        state = UndoState(update=update)
+        if BackupChoice.objects.filter(draft__update=update, keep=True).exists() or (
+            Backup.objects.filter(update=update).exists()
+        ):
+            state.reason = "You can undo this update once it has finished."
+        return state
     if fetched is None:
         if Undo.objects.filter(entry=update).exists():
             return UndoState(update=update)  # an undo itself cannot be undone
