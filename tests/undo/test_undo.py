@@ -163,15 +163,22 @@ def test_undo_is_refused_after_the_backup_expired(done_update, sam, client_for, 
     assert "Undo this update" not in detail
 
 
-def test_a_backup_past_its_retention_cannot_be_used_even_before_it_is_purged(done_update, sam):
+def test_a_backup_past_its_retention_cannot_be_used_even_before_it_is_purged(
+    done_update, sam, client_for
+):
     from datetime import timedelta
 
     from django.utils import timezone
 
     update, _ = done_update
+    history = client_for(sam).get("/history/").content.decode()
+    assert f'href="/updates/{update.pk}/undo/">Undo this update</a>' in history
     Backup.objects.filter(update=update).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(services.UndoRefused, match="expired"):
         services.undo_start(update=update, member=sam.member)
+    history = client_for(sam).get("/history/").content.decode()
+    assert "Cannot be undone: its backup has expired." in history
+    assert f"/updates/{update.pk}/undo/" not in history
 
 
 def test_two_simultaneous_undo_requests_run_one_undo(done_update, sam, live_server):
