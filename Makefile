@@ -39,7 +39,8 @@ run: install
 	@set -a; . var/run.env; set +a; \
 	export DEBUG=0 HTTPS=$${HTTPS:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  ZOHOSIM_PUBLIC_URL=$${ZOHOSIM_PUBLIC_URL:-http://127.0.0.1:$(RUN_PORT)}; \
-	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py createcachetable && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
 	{ [ -n "$$ZOHO_CLIENT_ID" ] || $(PY) manage.py zohosim_load; } && \
 	echo "crmupdate (production-like) on http://127.0.0.1:$(RUN_PORT) (Ctrl-C stops it)" && \
 	trap 'kill 0' INT TERM EXIT; \
