@@ -29,7 +29,11 @@ def browser():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: run `make browser` (apt-get install chromium)"
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # The machine is shared (2 cores, other test runs at the same time): give an htmx swap or
+    # a page load 15 s, not Playwright's default 5 s, before calling it missing.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
