@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py zohosim_load
 	@echo "crmupdate is on http://127.0.0.1:8000 (Ctrl-C stops the web server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
