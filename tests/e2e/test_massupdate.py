@@ -119,3 +119,22 @@ def test_it_works_without_javascript(browser, member_factory, zoho_sim_origin, s
         expect(page.locator(".sentence")).to_contain_text("Set Rating to Active on the")
     finally:
         context.close()
+
+
+def test_a_pick_made_before_the_page_has_finished_loading_is_not_lost(signed_in_page, sim):
+    """htmx wires the pickers up only when the page has loaded; a field picked before that (a
+    quick hand, a slow network) still adds its row once it has."""
+    page = signed_in_page
+    page.get_by_role("link", name="New update").click()
+    page.get_by_label("Module").select_option(label="Leads")
+    page.get_by_label("Custom view").select_option(value=SEED_CVID)
+    held = []  # routing also turns the browser's cache off, so the script is asked for again
+    page.route(re.compile(r"/htmx-2(\.min)?\.js"), lambda route: held.append(route))  # asked for, not answered yet
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="What should change?")).to_be_visible()
+    page.get_by_label("Field to change").select_option(label="No. of Employees")
+    assert held, "the htmx script was not held back"
+    for route in held:
+        route.continue_()
+    expect(page.get_by_label("No. of Employees: new value")).to_be_visible()
+    expect(page.get_by_label("Field to change")).to_have_value("")
