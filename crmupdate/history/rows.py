@@ -3,9 +3,8 @@
 The markup of a row is written here, in Python, and not in the template: at 25 rows a page
 the template engine spent more time on the table's ~400 variables and ~50 small loops than
 the rest of the request took together (measured with bench/history.py). Every text goes
-through `html.escape` (quotes included). The template (history/list.html) still owns the
-page, the table's head and the undo cell, which it places between `html_start` and
-`html_end`.
+through `html.escape` (quotes included). The template (history/list.html) owns the page and
+the table's head.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES, UpdateStatus
+from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of
 
 # A row: a plain dict (the template engine reads dict keys much faster than attributes).
 HistoryRow = dict[str, Any]
@@ -68,25 +68,28 @@ def change_lines(values: dict[str, Any]) -> list[str]:
 
 
 @cache
-def _url_patterns() -> tuple[str, str]:
+def _url_patterns() -> tuple[str, str, str]:
     marker = 987654321
     detail = reverse("massupdate:detail", args=[marker]).replace(str(marker), "{}")
     row = reverse("history:row", args=[marker]).replace(str(marker), "{}")
-    return detail, row
+    undo = reverse("undo:page", args=[marker]).replace(str(marker), "{}")
+    return detail, row, undo
 
 
 def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
-    """The row of one update (`values` with ROW_COLUMNS), times in the viewer's zone."""
+    """The row of one update (`values`: ROW_COLUMNS and the columns of `undo_cell_columns`),
+    times in the viewer's zone."""
     status = values["status"]
     pk = values["id"]
     created = values["created_at"].astimezone(zone)
     updated, failed, total = values["updated_count"], values["failed_count"], values["total_count"]
     done = min(total, updated + failed)
-    detail_url, row_url = _url_patterns()
+    detail_url, row_url, undo_url = _url_patterns()
+    finished = status in FINISHED_UPDATE_STATUSES
     row: HistoryRow = {
         "pk": pk,
         "detail_url": detail_url.format(pk),
-        "running": status not in FINISHED_UPDATE_STATUSES,
+        "running": not finished,
         "iso": created.isoformat(timespec="seconds"),
         "when": f"{created.day} {MONTHS[created.month]} {created.year}, "
         f"{created.hour:02d}:{created.minute:02d}",
@@ -107,12 +110,31 @@ def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
         "error": values["last_error_explanation"],
     }
     row["row_url"] = row_url.format(pk) if row["running"] else ""
-    row["html_start"], row["html_end"] = _row_html(row)
+    cell = undo_cell_of(
+        finished=finished, undo_status=values["undo_status"], backups=values["undo_backups"]
+    )
+    row["html"] = _row_html(row, _undo_html(cell, undo_url.format(pk)))
     return row
 
 
-def _row_html(row: HistoryRow) -> tuple[SafeString, SafeString]:
-    """The row's `<tr>` up to the end of its status (where the undo cell goes), and the rest.
+UNDONE = frozenset({UpdateStatus.COMPLETED, UpdateStatus.COMPLETED_WITH_FAILURES})
+
+
+def _undo_html(cell: UndoCell | None, url: str) -> str:
+    """The undo cell, at the end of the status column: a link to undo, how the undo went, or
+    why it cannot be undone."""
+    if cell is None:
+        return ""
+    if cell.undo_status:
+        text = "Undone" if cell.undo_status in UNDONE else "Being undone"
+        return f'<a class="undo-cell" href="{url}">{text}</a>'
+    if cell.available:
+        return f'<a class="undo-cell" href="{url}">Undo this update</a>'
+    return f'<span class="undo-cell muted">Cannot be undone: {escape(cell.reason.lower())}</span>'
+
+
+def _row_html(row: HistoryRow, undo: str) -> SafeString:
+    """The row's `<tr>`, with `undo` (markup) at the end of its status cell.
 
     A running row asks for itself again every 3 seconds (htmx) and shows a progress bar;
     a finished one is static.
@@ -140,7 +162,7 @@ def _row_html(row: HistoryRow) -> tuple[SafeString, SafeString]:
         if row["error_code"]
         else ""
     )
-    start = (
+    return mark_safe(  # noqa: S308  (every value is escaped)
         f'<tr id="update-{pk}" class="history-row"{poll}>'
         f'<td><a href="{row["detail_url"]}" title="Open update #{pk}">'
         f'<time datetime="{row["iso"]}">{escape(row["when"])}</time></a></td>'
@@ -150,10 +172,7 @@ def _row_html(row: HistoryRow) -> tuple[SafeString, SafeString]:
         f'<td><ul class="history-changes">{changes}</ul></td>'
         f'<td class="history-jobs">{jobs}</td>'
         f'<td><span class="status status-{escape(row["status"])}">'
-        f"{escape(row['status_label'])}</span>"
-    )
-    end = (
+        f"{escape(row['status_label'])}</span>{undo}"
         f'</td><td class="history-counts">{escape(row["counts"])}{progress}</td>'
         f'<td class="history-error">{error}</td></tr>'
     )
-    return mark_safe(start), mark_safe(end)  # noqa: S308  (every value above is escaped)

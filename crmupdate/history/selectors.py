@@ -1,8 +1,9 @@
 """Reads of the team history. Every query starts from the signed-in person's team.
 
-A page costs two queries whatever the size of the history: the rows (keyset pagination on
-`(created_at, id)`, never OFFSET) and the filter options (the team's modules by a loose index
-scan, and its people). How many updates match is counted separately (the page loads it with
+A page costs one query whatever the size of the history: its rows (keyset pagination on
+`(created_at, id)`, never OFFSET) with each row's undo cell; the whole page adds the filter
+options (the team's modules by a loose index scan, and its people), kept in the session for a
+minute. How many updates match is counted separately (the page loads it with
 htmx) and at most up to `COUNT_CAP` ("more than 1,000" instead of counting a million rows).
 Rows are read as plain values, never model instances, and only the columns the table shows
 (see `crmupdate.history.rows`).
@@ -13,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Field, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -26,6 +28,7 @@ from crmupdate.history.cursors import Cursor
 from crmupdate.history.filters import HistoryFilters
 from crmupdate.history.rows import ROW_COLUMNS, STATUS_LABELS, HistoryRow, row_present
 from crmupdate.massupdate.models import MassUpdate
+from crmupdate.massupdate.undo.selectors import undo_cell_columns
 
 PAGE_SIZE = 25
 COUNT_CAP = 1_000
@@ -63,57 +66,108 @@ def _job_id_condition(word: str) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611  (constant SQL)
 
 
-def _text_condition(word: str) -> RawSQL:
-    operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
-    return RawSQL(  # noqa: S611  (constant SQL; the word is a parameter)
-        f"{SEARCH_TEXT_SQL} {operator} %s ESCAPE '\\'",
-        (_like_pattern(word),),
-        output_field=BooleanField(),
-    )
+def _datetime(value: Any) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
 
 
-def history_queryset(*, team: Any, filters: HistoryFilters) -> QuerySet[MassUpdate]:
-    """The team's updates matching the filters (unordered).
+def _conditions(*, team: Any, filters: HistoryFilters) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (SQL, joined by AND) and their parameters for the team's updates
+    matching the filters: the one definition of what the filters mean, for the page, the
+    count and the CSV.
 
     A whole Zoho job id is looked up first, on its own (one small query): PostgreSQL has no
     useful statistics for unique array elements, and inside the page query it would walk the
     newest rows hoping to meet it soon instead of using the job id index.
     """
-    qs = MassUpdate.objects.filter(team=team)
+    sql = ["team_id = %s"]
+    params: list[Any] = [getattr(team, "pk", team)]
     if filters.module:
-        qs = qs.filter(module_api_name=filters.module)
+        sql.append("module_api_name = %s")
+        params.append(filters.module)
     if filters.person:
-        qs = qs.filter(created_by_id=filters.person)
+        sql.append("created_by_id = %s")
+        params.append(filters.person)
     if filters.statuses:
-        qs = qs.filter(status__in=filters.statuses)
+        sql.append(f"status IN ({', '.join(['%s'] * len(filters.statuses))})")
+        params.extend(filters.statuses)
     if filters.since:
-        qs = qs.filter(created_at__gte=filters.since)
+        sql.append("created_at >= %s")
+        params.append(_datetime(filters.since))
     if filters.until:
-        qs = qs.filter(created_at__lt=filters.until)
+        sql.append("created_at < %s")
+        params.append(_datetime(filters.until))
+    operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
     for word in filters.words:
         if JOB_ID.fullmatch(word):
             by_job = MassUpdate.objects.filter(team=team).filter(_job_id_condition(word))
-            qs = qs.filter(pk__in=list(by_job.values_list("pk", flat=True)))
+            ids = list(by_job.values_list("pk", flat=True))
+            sql.append(f"id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0")
+            params.extend(ids)
         else:
-            qs = qs.filter(_text_condition(word))
-    return qs
+            sql.append(f"{SEARCH_TEXT_SQL} {operator} %s ESCAPE '\\'")
+            params.append(_like_pattern(word))
+    return sql, params
 
 
-def _older_than(qs: QuerySet[MassUpdate], cursor: Cursor) -> QuerySet[MassUpdate]:
-    # The redundant `created_at <= t` keeps the index range scan; the OR breaks ties.
-    return qs.filter(created_at__lte=cursor.created_at).filter(
-        Q(created_at__lt=cursor.created_at) | Q(pk__lt=cursor.pk)
+def history_queryset(*, team: Any, filters: HistoryFilters) -> QuerySet[MassUpdate]:
+    """The team's updates matching the filters (unordered), for the count and the CSV."""
+    sql, params = _conditions(team=team, filters=filters)
+    where = RawSQL(" AND ".join(sql), params, output_field=BooleanField())  # noqa: S611
+    return MassUpdate.objects.filter(team=team).filter(where)
+
+
+def _field(name: str) -> Field[Any, Any]:
+    found = MassUpdate._meta.get_field(name)
+    assert isinstance(found, Field)  # a column of the table, not a relation's other side
+    return found
+
+
+@cache
+def _row_columns() -> str:
+    return ", ".join(str(_field(name).column) for name in ROW_COLUMNS)
+
+
+@cache
+def _row_converters(vendor: str) -> tuple[tuple[int, tuple[Any, ...], Any], ...]:
+    """For each ROW_COLUMNS column that needs it, the database converters the ORM would
+    apply (SQLite's date-times come back as text, JSON comes back as text)."""
+    found = []
+    for index, name in enumerate(ROW_COLUMNS):
+        model_field = _field(name)
+        column = model_field.get_col(MassUpdate._meta.db_table)
+        converters = (*connection.ops.get_db_converters(column),)
+        converters += (*model_field.get_db_converters(connection),)
+        if converters:
+            found.append((index, converters, column))
+    return tuple(found)
+
+
+def _rows(conditions: list[str], params: list[Any], *, order: str, limit: int) -> list[dict]:
+    """Rows as ROW_COLUMNS dicts plus their undo cell's columns, in one query: the SQL is
+    written here, not built by the ORM, because building and compiling the ORM's query took
+    a page longer than PostgreSQL took to plan and run it."""
+    table = MassUpdate._meta.db_table
+    columns = _row_columns()
+    undo_sql, undo_params = undo_cell_columns(f"{table}.id")
+    sql = (
+        f"SELECT {columns}, {undo_sql} FROM {table} WHERE {' AND '.join(conditions)} "  # noqa: S608
+        f"ORDER BY created_at {order}, id {order} LIMIT %s"
     )
-
-
-def _newer_than(qs: QuerySet[MassUpdate], cursor: Cursor) -> QuerySet[MassUpdate]:
-    return qs.filter(created_at__gte=cursor.created_at).filter(
-        Q(created_at__gt=cursor.created_at) | Q(pk__gt=cursor.pk)
-    )
-
-
-def _first_page(qs: QuerySet[MassUpdate], size: int) -> list[dict[str, Any]]:
-    return list(qs.order_by("-created_at", "-pk").values(*ROW_COLUMNS)[: size + 1])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*undo_params, *params, limit])
+        fetched = cursor.fetchall()
+    converters = _row_converters(connection.vendor)
+    names = (*ROW_COLUMNS, "undo_status", "undo_backups")
+    found = []
+    for values in fetched:
+        row = dict(zip(names, values, strict=True))
+        for index, functions, column in converters:
+            value = values[index]
+            for convert in functions:
+                value = convert(value, column, connection)
+            row[ROW_COLUMNS[index]] = value
+        found.append(row)
+    return found
 
 
 def _cursor(values: dict[str, Any]) -> Cursor:
@@ -130,22 +184,29 @@ def history_page(
     page_size: int = PAGE_SIZE,
 ) -> HistoryPage:
     """One page of the team's history, newest first: the updates older than `before`, newer
-    than `after`, or the newest. One query (two when "newer" reaches the newest page)."""
-    qs = history_queryset(team=team, filters=filters)
+    than `after`, or the newest. One query (two when "newer" reaches the newest page), with
+    each row's undo cell."""
+    where, params = _conditions(team=team, filters=filters)
     page = HistoryPage(rows=[])
     if after is not None:
-        newer = _newer_than(qs, after).order_by("created_at", "pk").values(*ROW_COLUMNS)
-        found = list(newer[: page_size + 1])
+        # The redundant `created_at >= t` keeps the index range scan; the OR breaks ties.
+        newer = [*where, "created_at >= %s", "(created_at > %s OR id > %s)"]
+        at = _datetime(after.created_at)
+        found = _rows(newer, [*params, at, at, after.pk], order="ASC", limit=page_size + 1)
         if len(found) > page_size:
             found = found[:page_size][::-1]
             page.newer = _cursor(found[0])
             older_exists = True
         else:  # back at the top: show a full newest page
-            found = _first_page(qs, page_size)
+            found = _rows(where, params, order="DESC", limit=page_size + 1)
             older_exists = len(found) > page_size
             found = found[:page_size]
     else:
-        found = _first_page(_older_than(qs, before) if before else qs, page_size)
+        if before is not None:
+            at = _datetime(before.created_at)
+            where = [*where, "created_at <= %s", "(created_at < %s OR id < %s)"]
+            params = [*params, at, at, before.pk]
+        found = _rows(where, params, order="DESC", limit=page_size + 1)
         older_exists = len(found) > page_size
         found = found[:page_size]
         if before is not None and found:
@@ -163,10 +224,12 @@ def history_count(*, team: Any, filters: HistoryFilters, cap: int = COUNT_CAP) -
 
 def history_row(*, team: Any, pk: int, zone: ZoneInfo) -> HistoryRow:
     """One of the team's updates as a table row; another team's is a 404."""
-    values = MassUpdate.objects.filter(team=team, pk=pk).values(*ROW_COLUMNS).first()
-    if values is None:
+    found = _rows(
+        ["team_id = %s", "id = %s"], [getattr(team, "pk", team), pk], order="DESC", limit=1
+    )
+    if not found:
         raise Http404("No such update")
-    return row_present(values, zone)
+    return row_present(found[0], zone)
 
 
 def history_filter_options(*, team: Any) -> FilterOptions:

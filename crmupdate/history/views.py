@@ -108,8 +108,7 @@ def history_row(request: HttpRequest, pk: int) -> HttpResponse:
     """One row, for running rows that refresh themselves (reads our database, never Zoho)."""
     zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
     row = selectors.history_row(team=request.team, pk=pk, zone=zone)  # type: ignore[attr-defined]
-    # `single_row`: the undo cell looks itself up (a page looks up all its rows at once).
-    return render(request, "history/list.html#row", {"row": row, "single_row": True})
+    return render(request, "history/list.html#row", {"row": row})
 
 
 @require_GET

@@ -128,8 +128,10 @@ def test_a_pick_made_before_the_page_has_finished_loading_is_not_lost(signed_in_
     page.get_by_role("link", name="New update").click()
     page.get_by_label("Module").select_option(label="Leads")
     page.get_by_label("Custom view").select_option(value=SEED_CVID)
-    held = []  # routing also turns the browser's cache off, so the script is asked for again
-    page.route(re.compile(r"/htmx-2(\.min)?\.js"), lambda route: held.append(route))  # asked for, not answered yet
+    # htmx's script is asked for and left unanswered for now (routing also turns the
+    # browser's cache off, so the page asks for it again)
+    held = []
+    page.route(re.compile(r"/htmx-2(\.min)?\.js"), lambda route: held.append(route))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="What should change?")).to_be_visible()
     page.get_by_label("Field to change").select_option(label="No. of Employees")

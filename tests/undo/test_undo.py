@@ -181,6 +181,42 @@ def test_a_backup_past_its_retention_cannot_be_used_even_before_it_is_purged(
     assert f"/updates/{update.pk}/undo/" not in history
 
 
+def test_the_history_says_why_an_update_cannot_be_undone_and_the_row_refresh_agrees(
+    done_update, sam, client_for
+):
+    """Each undo cell the history can show, on the page and on the row a running update
+    refreshes (one query for the page's rows and their cells)."""
+    from crmupdate.massupdate.models import MassUpdate
+
+    update, _ = done_update
+    client = client_for(sam)
+
+    def cells() -> tuple[str, str]:
+        page = client.get("/history/").content.decode()
+        in_page = page.split(f'id="update-{update.pk}"')[1].split("</tr>")[0]
+        alone = client.get(f"/history/rows/{update.pk}/").content.decode()
+        return in_page, alone
+
+    for html in cells():
+        assert (
+            f'<a class="undo-cell" href="/updates/{update.pk}/undo/">Undo this update</a>' in html
+        )
+
+    Backup.objects.filter(update=update).update(status="failed")  # the backup never finished
+    for html in cells():
+        assert "Cannot be undone: its backup is incomplete." in html
+        assert "/undo/" not in html
+
+    Backup.objects.filter(update=update).update(status="expired")  # purged after retention
+    for html in cells():
+        assert "Cannot be undone: its backup has expired." in html
+
+    Backup.objects.filter(update=update).update(status="complete")
+    MassUpdate.objects.filter(pk=update.pk).update(status="running")  # not finished: no cell
+    for html in cells():
+        assert "undo-cell" not in html
+
+
 def test_two_simultaneous_undo_requests_run_one_undo(done_update, sam, live_server):
     update, before = done_update
     session = Client()

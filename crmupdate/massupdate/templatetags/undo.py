@@ -1,5 +1,5 @@
-"""Template helpers for undo: the review page's backup box, the update page's undo panel and
-the history's undo cell."""
+"""Template helpers for undo: the review page's backup box and the update page's undo panel
+(the history's undo cell is built with its row, in crmupdate/history/rows.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from crmupdate.massupdate.undo.selectors import UndoCell, undo_cells_for, undo_state
+from crmupdate.massupdate.undo.selectors import undo_state
 
 register = template.Library()
 
@@ -29,19 +29,3 @@ def backup_choice(preview: Any) -> dict[str, Any]:
 def undo_panel(update: Any) -> dict[str, Any]:
     """On the update's page: "Undo this update", or why not, or how the undo went."""
     return {"state": undo_state(update), "update": update}
-
-
-@register.simple_tag
-def undo_cells(rows: Any) -> dict[int, UndoCell]:
-    """Undo cells of a page of history rows, in one query (none per row)."""
-    return undo_cells_for(rows)
-
-
-@register.inclusion_tag("massupdate/undo_history_cell.html")
-def undo_cell(cells: dict[int, UndoCell] | None, row: Any) -> dict[str, Any]:
-    """A history row's undo link, or its state. `cells` from `undo_cells` of the page (a row
-    refreshed on its own looks itself up)."""
-    pk = row["pk"] if isinstance(row, dict) else row.pk
-    if cells is None or not isinstance(cells, dict):
-        cells = undo_cells_for([row])
-    return {"cell": cells.get(pk), "pk": pk}

@@ -4,21 +4,18 @@ its results. Every query starts from the signed-in person's team."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import cache
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from crmupdate.massupdate.models import (
-    FINISHED_UPDATE_STATUSES,
     MassUpdate,
     Step,
     StepStatus,
@@ -139,83 +136,66 @@ def undo_state(update: MassUpdate, *, fetched: tuple[Undo | None, list[Backup]] 
     return state
 
 
-@cache
-def _cells_sql(count: int) -> str:
-    """The cells' query for `count` update ids, built by the ORM once per page size (building
-    it took the history page longer than running it): per backup, its update, status and
-    expiry, its step's job id and status, and the undo's status by a correlated look-up on
-    its unique index (joining it through the update row cost PostgreSQL more to plan)."""
-    undo_status = Undo.objects.filter(update_id=OuterRef("update_id")).values("status")[:1]
-    placeholders = list(range(1, count + 1))
-    query = (
-        Backup.objects.filter(update_id__in=placeholders)
-        .annotate(undo_status=Subquery(undo_status))
-        .values_list(
-            "update_id", "status", "expires_at", "step__job_id", "step__status", "undo_status"
-        )
-    )
-    sql, params = query.query.sql_with_params()
-    if list(params) != placeholders:  # the ids must be its only parameters, in order
-        raise RuntimeError("unexpected parameters in the undo cells query")
-    return str(sql)
-
-
 @dataclass(frozen=True)
 class UndoCell:
-    """What a history row says about undo (see `undo_cells_for`)."""
+    """What a history row says about undo (see `undo_cell_of`)."""
 
     undo_status: str = ""  # the undo's status, if the update has one
     available: bool = False
     reason: str = ""
 
 
-def undo_cells_for(rows: Iterable[Any]) -> dict[int, UndoCell]:
-    """Undo cells of a page of history rows (dicts or updates with `pk` and `status`), in
-    one query whatever the number of rows. An update with an undo always has its backups
-    (their rows outlive purging), so reading the backups with their steps and the undo finds
-    everything."""
-    finished: dict[int, bool] = {}
-    for row in rows:
-        pk = row["pk"] if isinstance(row, dict) else row.pk
-        status = row["status"] if isinstance(row, dict) else row.status
-        finished[int(pk)] = status in FINISHED_UPDATE_STATUSES
-    ids = list(finished) or [0]  # one query even for an empty page (its cost is constant)
-    with connection.cursor() as cursor:
-        cursor.execute(_cells_sql(len(ids)), ids)
-        found = cursor.fetchall()
-    by_update: dict[int, list[tuple[Any, ...]]] = {}
-    for row in found:
-        by_update.setdefault(row[0], []).append(row)
-    now = timezone.now()
-    cells = {}
-    for update_id, backups in by_update.items():
-        if backups[0][5]:
-            cells[update_id] = UndoCell(undo_status=backups[0][5])
-            continue
-        if not finished[update_id]:
-            continue
-        ran = [b for b in backups if b[3] and b[4] in (StepStatus.COMPLETED, StepStatus.FAILED)]
-        kept = [b for b in ran if b[1] in (BackupStatus.COMPLETE, BackupStatus.EXPIRED)]
-        if kept and all(b[1] == BackupStatus.COMPLETE and _before(now, b[2]) for b in kept):
-            cells[update_id] = UndoCell(available=True)
-        elif kept:
-            cells[update_id] = UndoCell(reason="Its backup has expired.")
-        elif ran:
-            cells[update_id] = UndoCell(reason="Its backup is incomplete.")
-    return cells
+# What an update's backups allow, as `undo_cell_columns` reads it.
+CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE = "available", "expired", "incomplete"
 
 
-def _before(now: datetime, expires_at: Any) -> bool:
-    """`now` is before `expires_at` (None: never expires), read from a raw query (SQLite
-    gives naive UTC date-times there)."""
-    if expires_at is None:
-        return True
-    moment = parse_datetime(expires_at) if isinstance(expires_at, str) else expires_at
-    if moment is None:
-        return False
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, UTC)
-    return bool(now < moment)
+def undo_cell_columns(update_id: str) -> tuple[str, list[Any]]:
+    """Two select-list columns for history rows, by correlated look-ups on `update_id` (the
+    SQL of the update's id column): the status of the update's undo, if it has one, and what
+    its backups allow (CELL_*, or NULL when it has none).
+
+    Only the backups of steps that reached Zoho and finished count ("ran"); of those, the
+    ones kept (complete or expired) decide: undo is available when every kept backup is
+    complete and not past its expiry, else they have expired; with ran steps but none kept,
+    the backup is incomplete. The page reads these in its own query (no query per row, and no
+    second query per page)."""
+    undo, backup, step = Undo._meta.db_table, Backup._meta.db_table, Step._meta.db_table
+    sql = f"""
+        (SELECT u.status FROM {undo} u WHERE u.update_id = {update_id}),
+        (SELECT CASE
+            WHEN SUM(CASE WHEN b.status IN (%s, %s) THEN 1 ELSE 0 END) > 0 THEN
+                CASE WHEN SUM(CASE WHEN b.status = %s OR (b.status = %s AND b.expires_at <= %s)
+                                   THEN 1 ELSE 0 END) = 0
+                     THEN '{CELL_AVAILABLE}' ELSE '{CELL_EXPIRED}' END
+            WHEN COUNT(*) > 0 THEN '{CELL_INCOMPLETE}'
+         END
+         FROM {backup} b JOIN {step} s ON s.id = b.step_id
+         WHERE b.update_id = {update_id} AND s.job_id <> '' AND s.status IN (%s, %s))"""  # noqa: S608  (our table names; values are parameters)
+    params: list[Any] = [
+        BackupStatus.COMPLETE.value,
+        BackupStatus.EXPIRED.value,
+        BackupStatus.EXPIRED.value,
+        BackupStatus.COMPLETE.value,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        StepStatus.COMPLETED.value,
+        StepStatus.FAILED.value,
+    ]
+    return sql, params
+
+
+def undo_cell_of(
+    *, finished: bool, undo_status: str | None, backups: str | None
+) -> UndoCell | None:
+    """A history row's undo cell from `undo_cell_columns` (None: the row says nothing)."""
+    if undo_status:
+        return UndoCell(undo_status=undo_status)
+    if not finished or not backups:
+        return None
+    if backups == CELL_AVAILABLE:
+        return UndoCell(available=True)
+    if backups == CELL_EXPIRED:
+        return UndoCell(reason="Its backup has expired.")
+    return UndoCell(reason="Its backup is incomplete.")
 
 
 def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
