@@ -122,10 +122,9 @@ def test_the_update_page_offers_undo_once_finished_and_the_undo_page_says_what_i
     assert Undo.objects.filter(update=update).count() == 1
 
 
-def test_undo_is_refused_while_the_update_is_still_running(sam, sim, slow_jobs, fast_worker,
-                                                           client_for):  # fmt: skip
+def test_undo_is_refused_while_the_update_is_still_running(sam, sim, slow_jobs, client_for):
     update = run_with_backup(sam.member, [lead_status()])
-    run_worker()  # backed up and sent; Zoho's job is still running
+    run_worker()  # backed up and sent; Zoho's job is still running (its next check is not due)
     update.refresh_from_db()
     assert not update.finished and Backup.objects.get(update=update).record_count > 200
 
