@@ -8,6 +8,8 @@
   connection). Returns the Django user (`user.member`, `user.member.team`,
   `user.zoho_connection`).
 - `client_for(user)`: a Django test client signed in as `user`.
+- `post_at_once(origin, user, path, data, times)`: `user` presses the same button `times` times
+  at the same moment, over real HTTP (each press its own connection and thread).
 - `signed_in_page`: a Playwright page signed in as Sam (Sales Operations, may mass update),
   on `live_server`; `page_signed_in_as(email)` for anyone else.
 """
@@ -91,6 +93,43 @@ def client_for() -> Callable[[Any], Client]:
         return client
 
     return make
+
+
+def post_at_once(
+    origin: str, user: Any, path: str, data: dict[str, str], times: int
+) -> list[tuple[int, str | None]]:
+    """Each press's HTTP status and redirect location."""
+    import threading
+
+    import requests
+    from django.db import connection
+
+    session = Client()
+    session.force_login(user)
+    cookie = session.cookies["sessionid"].value
+    barrier = threading.Barrier(times)
+    answers: list[tuple[int, str | None]] = []
+
+    def press() -> None:
+        with requests.Session() as browser:
+            browser.cookies.set("sessionid", cookie)
+            browser.cookies.set("csrftoken", "x" * 32)
+            barrier.wait()
+            answer = browser.post(
+                origin + path,
+                data={**data, "csrfmiddlewaretoken": "x" * 32},
+                headers={"Referer": origin + "/"},
+                allow_redirects=False,
+            )
+            answers.append((answer.status_code, answer.headers.get("Location")))
+
+    threads = [threading.Thread(target=press) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    connection.close()
+    return answers
 
 
 def sign_in_page(page: Any, user: Any, origin: str) -> Any:

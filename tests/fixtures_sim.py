@@ -164,6 +164,15 @@ class SlowJobs:
 
 
 @pytest.fixture
+def fast_worker(settings: Any) -> Any:
+    """The worker checks Zoho's jobs and retries without waiting, so it settles at once
+    (tests/massupdate has a fuller version for its own tests)."""
+    settings.MASSUPDATE_POLL_FIRST_SECONDS = 0
+    settings.MASSUPDATE_RETRY_FIRST_SECONDS = 0
+    return settings
+
+
+@pytest.fixture
 def slow_jobs(settings: Any) -> SlowJobs:
     """Jobs wait an hour before they start and take a minute per record."""
     settings.ZOHOSIM_JOB_START_DELAY = 3600.0

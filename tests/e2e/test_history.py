@@ -19,13 +19,6 @@ from tests.massupdate.conftest import run_worker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def fast_worker(settings):
-    settings.MASSUPDATE_POLL_FIRST_SECONDS = 0
-    settings.MASSUPDATE_RETRY_FIRST_SECONDS = 0
-    return settings
-
-
 def run(member, sim, view: str, employees: int) -> MassUpdate:
     """What the pages do when a person runs a reviewed update (see crmupdate.massupdate)."""
     draft = services.draft_create(

@@ -21,13 +21,6 @@ def assert_accessible(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.fixture
-def fast_worker(settings):
-    settings.MASSUPDATE_POLL_FIRST_SECONDS = 0
-    settings.MASSUPDATE_RETRY_FIRST_SECONDS = 0
-    return settings
-
-
 def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, sim, fast_worker):
     page = signed_in_page
     page.get_by_role("link", name="New update").click()

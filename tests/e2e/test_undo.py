@@ -16,13 +16,6 @@ from tests.undo.conftest import edit_in_zoho, run_worker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def fast_worker(settings):
-    settings.MASSUPDATE_POLL_FIRST_SECONDS = 0
-    settings.MASSUPDATE_RETRY_FIRST_SECONDS = 0
-    return settings
-
-
 def lead_statuses(sim):
     return {r.record_id: r.data.get("Lead_Status") for r in sim.records("Leads")}
 

@@ -1,15 +1,11 @@
 """The whole flow against the practice CRM (the simulator, over HTTP on the live server),
 asserting what the simulator received and what its records hold afterwards."""
 
-import threading
-
 import pytest
-import requests
-from django.db import connection
-from django.test import Client
 
 from crmupdate.massupdate.models import Draft, MassUpdate, Step, StepStatus, UpdateStatus
 from crmupdate.zohosim.models import ApiCall, SimOrg
+from tests.fixtures_accounts import post_at_once
 from tests.fixtures_sim import SALES_REP_EMAIL, SEED_CVID
 from tests.massupdate.conftest import change, make_draft, run_update, run_worker
 
@@ -97,31 +93,13 @@ def test_twenty_concurrent_runs_through_the_live_server_make_one_zoho_job(
 ):
     draft = make_draft(sam.member, [change("No_of_Employees", 1000)], cvid=SEED_CVID)
 
-    session = Client()
-    session.force_login(sam)
-    cookie = session.cookies["sessionid"].value
-    barrier = threading.Barrier(20)
-    statuses = []
-
-    def press_run():
-        with requests.Session() as browser:
-            browser.cookies.set("sessionid", cookie)
-            browser.cookies.set("csrftoken", "x" * 32)
-            barrier.wait()
-            answer = browser.post(
-                f"{live_server.url}/updates/drafts/{draft.public_id}/run/",
-                data={"run_token": str(draft.run_token), "csrfmiddlewaretoken": "x" * 32},
-                headers={"Referer": live_server.url + "/"},
-                allow_redirects=False,
-            )
-            statuses.append((answer.status_code, answer.headers.get("Location")))
-
-    threads = [threading.Thread(target=press_run) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    connection.close()
+    statuses = post_at_once(
+        live_server.url,
+        sam,
+        f"/updates/drafts/{draft.public_id}/run/",
+        {"run_token": str(draft.run_token)},
+        20,
+    )
     run_worker()
 
     update = MassUpdate.objects.get()

@@ -75,12 +75,6 @@ def captured():
     root.setLevel(old_level)
 
 
-@pytest.fixture
-def fast_worker(settings):
-    settings.MASSUPDATE_POLL_FIRST_SECONDS = 0
-    settings.MASSUPDATE_RETRY_FIRST_SECONDS = 0
-
-
 def test_a_whole_flow_logs_each_request_and_zoho_call_once_and_no_secret(
     sim, zoho_sim_origin, fast_worker, captured
 ):

@@ -3,17 +3,14 @@ anyone changed since; it runs once, in the worker, and is itself an entry in the
 
 import csv
 import io
-import threading
 
 import pytest
-import requests
-from django.db import connection
-from django.test import Client
 
 from crmupdate.massupdate.models import MassUpdate, UpdateStatus
 from crmupdate.massupdate.undo import services
 from crmupdate.massupdate.undo.models import Backup, Undo, UndoOutcome, UndoRecord
 from crmupdate.zohosim.models import ApiCall
+from tests.fixtures_accounts import post_at_once
 from tests.fixtures_sim import GLOBEX_EMAIL
 from tests.undo.conftest import (
     a_new_day,
@@ -218,31 +215,7 @@ def test_the_history_says_why_an_update_cannot_be_undone_and_the_row_refresh_agr
 
 def test_two_simultaneous_undo_requests_run_one_undo(done_update, sam, live_server):
     update, before = done_update
-    session = Client()
-    session.force_login(sam)
-    cookie = session.cookies["sessionid"].value
-    barrier = threading.Barrier(8)
-    answers = []
-
-    def press_undo():
-        with requests.Session() as browser:
-            browser.cookies.set("sessionid", cookie)
-            browser.cookies.set("csrftoken", "x" * 32)
-            barrier.wait()
-            answer = browser.post(
-                f"{live_server.url}/updates/{update.pk}/undo/start/",
-                data={"csrfmiddlewaretoken": "x" * 32},
-                headers={"Referer": live_server.url + "/"},
-                allow_redirects=False,
-            )
-            answers.append((answer.status_code, answer.headers.get("Location")))
-
-    threads = [threading.Thread(target=press_undo) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    connection.close()
+    answers = post_at_once(live_server.url, sam, f"/updates/{update.pk}/undo/start/", {}, 8)
     run_worker()
 
     assert answers == [(302, f"/updates/{update.pk}/undo/")] * 8
