@@ -49,6 +49,16 @@ class Member(models.Model):
     profile_name = models.CharField(max_length=255, blank=True)
     role_name = models.CharField(max_length=255, blank=True)
     time_zone = models.CharField(max_length=64, blank=True, default="UTC")
+    # What Zoho's profile grants, read at sign-in and on "Refresh from Zoho" (see
+    # crmupdate.accounts.permissions). `permissions_read_at` None: Zoho did not let us read
+    # the profile, so what the person may do is unknown.
+    zoho_profile_id = models.CharField(max_length=64, blank=True)
+    is_zoho_admin = models.BooleanField(default=False)
+    mass_update_modules = models.JSONField(default=list, blank=True)
+    permissions_read_at = models.DateTimeField(null=True, blank=True)
+    # Set here, not in Zoho: may undo, retry and resume the team's updates like a Zoho
+    # administrator (still only in modules where their own profile grants Mass Update).
+    is_team_admin = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_signed_in_at = models.DateTimeField(null=True, blank=True)
 
@@ -60,6 +70,25 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.full_name or self.email or f"Zoho user {self.zoho_user_id}"
+
+    @property
+    def permissions_known(self) -> bool:
+        return self.permissions_read_at is not None
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_zoho_admin or self.is_team_admin
+
+    def may_mass_update(self, module_api_name: str) -> bool:
+        """May this person start a mass update in the module? Unknown permissions: yes
+        (Zoho itself refuses at submit)."""
+        if not self.permissions_known:
+            return True
+        return module_api_name in (self.mass_update_modules or [])
+
+    @property
+    def may_mass_update_somewhere(self) -> bool:
+        return not self.permissions_known or bool(self.mass_update_modules)
 
 
 class ZohoConnection(models.Model):

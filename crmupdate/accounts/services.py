@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -258,6 +258,8 @@ class SignIn:
     expires_in: int
     refresh_token: str | None
     scope: str
+    # What the person's Zoho profile grants (see crmupdate.accounts.permissions).
+    permissions: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # tokens stay out of logs and tracebacks
         return f"SignIn(uid={self.uid!r}, api_domain={self.api_domain!r})"
@@ -318,6 +320,7 @@ def account_save_signin(
                 "role_name": crm_user.role_name,
                 "time_zone": crm_user.time_zone or "UTC",
                 "last_signed_in_at": now,
+                **signin.permissions,
             },
         )
     except IntegrityError as error:

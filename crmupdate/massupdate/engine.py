@@ -143,7 +143,7 @@ def client_for(update: MassUpdate) -> Any:
 
     if update.created_by is None:
         raise ReauthRequired("The person who started this update no longer has an account here.")
-    return zoho_client_for(update.created_by)
+    return zoho_client_for(update.run_by or update.created_by)
 
 
 def step_pause(step: Step, owner: str, error: ZohoError, **fields: Any) -> None:

@@ -97,6 +97,11 @@ class MassUpdate(models.Model):
     )
     created_by_name = models.CharField(max_length=200, blank=True)
     created_by_email = models.CharField(max_length=254, blank=True)
+    # Who last pressed "Retry" or "Resume": the worker then sends with their Zoho token, never
+    # with another person's. None: the author's.
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)

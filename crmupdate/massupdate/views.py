@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crmupdate.accounts.decorators import team_required
+from crmupdate.accounts.permissions import member_permissions_refresh
 from crmupdate.massupdate import metadata, selectors, services
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
@@ -26,6 +27,11 @@ from crmupdate.massupdate.forms import (
     ModuleViewForm,
     initial_from_raw,
     raw_input_from,
+)
+from crmupdate.massupdate.permissions import (
+    may_change_run,
+    may_start,
+    refused_page,
 )
 from crmupdate.massupdate.review import draft_preview as review_preview
 from crmupdate.massupdate.tasks import watchdog_ensure
@@ -51,11 +57,22 @@ def _zoho_problem(error: ZohoError) -> dict[str, Any]:
 def new(request: HttpRequest) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
+    if not member.may_mass_update_somewhere:  # say why, and spend no Zoho call on it
+        context["refusal"] = may_start(member=member, module_api_name="", module_label="any module")
+        return render(request, "massupdate/new.html", context)
     views_url = reverse("massupdate:new")
     try:
-        modules = metadata.modules_for(member)
+        offered = metadata.modules_for(member)
+        modules = [m for m in offered if member.may_mass_update(m.api_name)]
+        context["not_allowed"] = [m for m in offered if not member.may_mass_update(m.api_name)]
         module = (request.POST or request.GET).get("module", "")
         chosen = next((m for m in modules if m.api_name == module), None)
+        refused = next((m for m in context["not_allowed"] if m.api_name == module), None)
+        if refused is not None:
+            decision = may_start(
+                member=member, module_api_name=refused.api_name, module_label=refused.plural_label
+            )
+            return refused_page(request, decision, title="You cannot mass update this module")
         views = metadata.views_for(member, chosen.api_name) if chosen else None
     except ZohoError as error:
         context.update(_zoho_problem(error))
@@ -87,8 +104,14 @@ def new(request: HttpRequest) -> HttpResponse:
 @team_required
 def refresh_metadata(request: HttpRequest) -> HttpResponse:
     module = request.POST.get("module", "")
-    metadata.metadata_forget(team=request.team, module=module)  # type: ignore[attr-defined]
-    messages.success(request, "Modules, views and fields will be read again from Zoho.")
+    member = request.member  # type: ignore[attr-defined]
+    metadata.metadata_forget(team=member.team, module=module)
+    try:
+        member_permissions_refresh(member=member)
+    except ZohoError as error:
+        _zoho_problem(error)  # an expired sign-in goes through sign-in and back
+        messages.error(request, "Zoho could not be asked for your permissions just now.")
+    messages.success(request, "Your permissions, modules, views and fields are read again.")
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(back)
@@ -103,6 +126,8 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
     if draft.update_id:
         messages.info(request, "These changes were already run. Here is how it went.")
         return redirect("massupdate:detail", pk=draft.update_id)
+    if refused := _draft_refusal(request, draft):
+        return refused
     context: dict[str, Any] = {"draft": draft}
     try:
         offered = offered_fields(metadata.fields_for(member, draft.module_api_name))
@@ -157,6 +182,8 @@ def review(request: HttpRequest, draft_id: str) -> HttpResponse:
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
         return redirect("massupdate:detail", pk=draft.update_id)
+    if refused := _draft_refusal(request, draft):
+        return refused
     if not draft.changes:
         return redirect("massupdate:changes", draft_id=draft.public_id)
     context: dict[str, Any] = {"draft": draft}
@@ -172,6 +199,8 @@ def review(request: HttpRequest, draft_id: str) -> HttpResponse:
 def run(request: HttpRequest, draft_id: str) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
+    if not draft.update_id and (refused := _draft_refusal(request, draft)):
+        return refused
     backup_choice_save(draft=draft, data=request.POST)  # before the worker can look for it
     try:
         update = services.massupdate_run(
@@ -183,12 +212,28 @@ def run(request: HttpRequest, draft_id: str) -> HttpResponse:
     return redirect("massupdate:detail", pk=update.pk)
 
 
+def _draft_refusal(request: HttpRequest, draft: Any) -> HttpResponse | None:
+    decision = may_start(
+        member=request.member,  # type: ignore[attr-defined]
+        module_api_name=draft.module_api_name,
+        module_label=draft.module_label,
+    )
+    if decision:
+        return None
+    return refused_page(request, decision, title="You cannot run this mass update")
+
+
 def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
     if not update.finished and template.endswith("detail.html"):
         watchdog_ensure()  # the safety net runs whenever someone watches a running update
     zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
-    context = {"update": update, "steps": list(update.steps.all()), "viewer_zone": zone}
+    context = {
+        "update": update,
+        "steps": list(update.steps.all()),
+        "viewer_zone": zone,
+        "may_retry": may_change_run(member=request.member, update=update, action="retry"),  # type: ignore[attr-defined]
+    }
     with timezone.override(zone):  # times in the viewer's own time zone
         return render(request, template, context)
 
@@ -213,6 +258,9 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
 @team_required
 def retry(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    decision = may_change_run(member=request.member, update=update, action="retry")  # type: ignore[attr-defined]
+    if not decision:
+        return refused_page(request, decision, title="You cannot send this step again")
     if services.step_retry(update=update, step_id=step_id, member=request.member):  # type: ignore[attr-defined]
         messages.success(request, "The step is being sent to Zoho again.")
     return redirect(reverse("massupdate:detail", kwargs={"pk": update.pk}))
@@ -222,6 +270,9 @@ def retry(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
 @team_required
 def resume(request: HttpRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    decision = may_change_run(member=request.member, update=update, action="resume")  # type: ignore[attr-defined]
+    if not decision:
+        return refused_page(request, decision, title="You cannot resume this update")
     if services.massupdate_resume(update=update, member=request.member):  # type: ignore[attr-defined]
         messages.success(request, "The update carries on where it stopped.")
     return redirect("massupdate:detail", pk=update.pk)

@@ -41,6 +41,7 @@ from crmupdate.zoho.types import (
     MassUpdateScheduled,
     Module,
     Org,
+    Profile,
     RecordPage,
     RecordResult,
     User,
@@ -145,6 +146,17 @@ class ZohoClient:
         if not orgs:
             raise _malformed("Zoho did not return the organisation's details.")
         return Org.from_api(orgs[0])
+
+    def get_profile(self, profile_id: str) -> Profile:
+        """One profile with its `permissions_details` (Zoho sends them only for a single
+        profile). Needs scope ZohoCRM.settings.profiles.READ. Zoho: Profiles API,
+        https://www.zoho.com/crm/developer/docs/api/v2/get-profiles.html"""
+        if not profile_id.isdigit():
+            raise ValueError(f"not a Zoho profile id: {profile_id!r}")
+        profiles = _objects(self._get(f"settings/profiles/{profile_id}"), "profiles")
+        if not profiles:
+            raise _malformed("Zoho did not return the profile's permissions.")
+        return Profile.from_api(profiles[0])
 
     # --- records ---------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from crmupdate.accounts.models import Member, Team, ZohoConnection
 from tests.accounts.zoho_fakes import (
     EU_ACCOUNTS,
     EU_API,
+    PROFILE_ID,
     US_ACCOUNTS,
     US_API,
     ZohoPerson,
@@ -28,6 +29,7 @@ SCOPES = [
     "ZohoCRM.settings.modules.READ",
     "ZohoCRM.settings.fields.READ",
     "ZohoCRM.settings.custom_views.READ",
+    "ZohoCRM.settings.profiles.READ",
     "ZohoCRM.users.READ",
     "ZohoCRM.org.READ",
     "ZohoCRM.mass_update.READ",
@@ -108,6 +110,7 @@ def test_an_eu_sign_in_uses_the_eu_accounts_server_and_the_eu_api_domain(client,
         ("GET", f"{EU_ACCOUNTS}/oauth/user/info"),
         ("GET", f"{EU_API}/crm/v2/org"),
         ("GET", f"{EU_API}/crm/v2/users"),
+        ("GET", f"{EU_API}/crm/v2/settings/profiles/{PROFILE_ID}"),
     ]
     exchange = form_body(zoho_http.calls[0])
     assert exchange == {

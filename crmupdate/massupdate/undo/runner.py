@@ -109,7 +109,7 @@ def _run_owned(undo: Undo, owner: str) -> str:
     try:
         if undo.created_by is None:
             raise ReauthRequired("The person who started this undo no longer has an account.")
-        client = zoho_client_for(undo.created_by)
+        client = zoho_client_for(undo.run_by or undo.created_by)
     except ZohoError as error:
         return _call_failed(undo, owner, error)
     undo_save(

@@ -110,6 +110,7 @@ def undo_resume(*, undo: Undo, member: Any) -> bool:
         status=UpdateStatus.QUEUED,
         next_check_at=now,
         paused_at=None,
+        run_by=member.user,
         attempts=0,
         wait_reason="",
         lease_owner="",
