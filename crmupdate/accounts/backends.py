@@ -24,7 +24,7 @@ from django.conf import settings
 from social_core.backends.oauth import BaseOAuth2
 
 from crmupdate.accounts.failures import SignInFailed
-from crmupdate.accounts.permissions import profile_read
+from crmupdate.accounts.permissions import admin_names_read, profile_read
 from crmupdate.zoho import datacenters, oauth
 from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ZohoError
@@ -177,6 +177,7 @@ class ZohoOAuth2(BaseOAuth2):
             org = client.get_org()
             crm_user = client.current_user()
             permissions = profile_read(client=client, crm_user=crm_user).member_fields()
+            admin_names = admin_names_read(client=client)
         except ZohoError as error:
             raise SignInFailed.from_zoho_error(error, backend=self) from error
         if not org.id or not info.zuid:
@@ -187,6 +188,7 @@ class ZohoOAuth2(BaseOAuth2):
             "zoho_org": org,
             "zoho_crm_user": crm_user,
             "zoho_permissions": permissions,
+            "zoho_admin_names": admin_names,
         }
 
     def get_user_id(self, details: dict[str, Any], response: dict[str, Any]) -> str:

@@ -25,6 +25,9 @@ class Team(models.Model):
     data_centre = models.CharField(max_length=16, blank=True)
     api_domain = models.URLField(max_length=255)
     edition = models.CharField(max_length=64, blank=True)
+    # The org's Zoho administrators (users?type=AdminUsers), named on pages that say whom to
+    # ask for a permission; read at each sign-in and "Refresh from Zoho".
+    zoho_admin_names = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from crmupdate.accounts.models import Member
+from crmupdate.accounts.models import Member, Team
 from crmupdate.accounts.services import zoho_client_for
 from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
@@ -65,6 +65,18 @@ def profile_read(*, client: ZohoClient, crm_user: User) -> ProfileRead:
         return ProfileRead(refused=error.category == ErrorCategory.PERMANENT)
 
 
+def admin_names_read(*, client: ZohoClient) -> list[str] | None:
+    """The names of the org's active Zoho administrators; None when Zoho would not say."""
+    try:
+        admins = client.list_users("AdminUsers")
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise
+        logger.info("zoho administrators not read code=%s", error.code)
+        return None
+    return [u.full_name or u.email for u in admins if u.status in ("", "active")]
+
+
 def member_permissions_refresh(*, member: Member) -> Member:
     """Read the person's CRM user and profile again from Zoho and store what they grant."""
     client = zoho_client_for(member.user)
@@ -76,6 +88,10 @@ def member_permissions_refresh(*, member: Member) -> Member:
         **read.member_fields(),
     }
     Member.objects.filter(pk=member.pk).update(**fields)
+    admins = admin_names_read(client=client)
+    if admins is not None:
+        Team.objects.filter(pk=member.team_id).update(zoho_admin_names=admins)
+        member.team.zoho_admin_names = admins
     for name, value in fields.items():
         setattr(member, name, value)
     return member

@@ -260,6 +260,7 @@ class SignIn:
     scope: str
     # What the person's Zoho profile grants (see crmupdate.accounts.permissions).
     permissions: dict[str, Any] = field(default_factory=dict)
+    admin_names: list[str] | None = None  # None: Zoho did not say
 
     def __repr__(self) -> str:  # tokens stay out of logs and tracebacks
         return f"SignIn(uid={self.uid!r}, api_domain={self.api_domain!r})"
@@ -294,15 +295,15 @@ def account_save_signin(
     }
     social.save(update_fields=["extra_data", "modified"])
 
-    team, _ = Team.objects.update_or_create(
-        zoho_org_id=signin.org.id,
-        defaults={
-            "company_name": signin.org.company_name,
-            "data_centre": signin.data_centre,
-            "api_domain": signin.api_domain,
-            "edition": signin.org.edition,
-        },
-    )
+    team_fields: dict[str, Any] = {
+        "company_name": signin.org.company_name,
+        "data_centre": signin.data_centre,
+        "api_domain": signin.api_domain,
+        "edition": signin.org.edition,
+    }
+    if signin.admin_names is not None:
+        team_fields["zoho_admin_names"] = signin.admin_names
+    team, _ = Team.objects.update_or_create(zoho_org_id=signin.org.id, defaults=team_fields)
     crm_user = signin.crm_user
     other = Member.objects.filter(team=team, zoho_user_id=crm_user.id).exclude(user=user)
     if other.exists():

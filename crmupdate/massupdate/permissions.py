@@ -39,6 +39,7 @@ ALLOWED = Decision(True)
 def administrators_text(team: Any) -> str:
     """'Patricia Boyle' / 'Patricia Boyle or Ann Lee' / 'your Zoho CRM administrator'."""
     names = [str(m) for m in team_administrators(team=team)]
+    names += [n for n in team.zoho_admin_names or [] if isinstance(n, str) and n not in names]
     if not names:
         return "your Zoho CRM administrator"
     if len(names) == 1:

@@ -57,7 +57,10 @@ def test_signing_in_through_the_practice_crm_lands_on_the_dashboard(web, api_cal
         ("GET", "/crm/v2/org"),
         ("GET", "/crm/v2/users"),
         ("GET", "/crm/v2/settings/profiles/738964000000026014"),
+        ("GET", "/crm/v2/users"),
     ]
+    assert parse_qs(calls[5][2])["type"] == ["AdminUsers"]
+    assert team.zoho_admin_names == ["Patricia Boyle"]
     assert parse_qs(calls[3][2]) == {"type": ["CurrentUser"]}
 
 

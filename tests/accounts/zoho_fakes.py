@@ -172,6 +172,15 @@ def register_signin(
         rsps.add(responses_lib.GET, url, json=SCOPE_MISMATCH, status=401)
     else:
         rsps.add(responses_lib.GET, url, json=profile_body(person))
+    admins = ZohoPerson(first_name="Ada", last_name="Admin", crm_user_id="4150868000000225001")
+    rsps.add(
+        responses_lib.GET,
+        f"{api_domain}/crm/v2/users",
+        json=current_user_body(admins),
+        match=[
+            responses_lib.matchers.query_param_matcher({"type": "AdminUsers"}, strict_match=False)
+        ],
+    )
 
 
 def authorize_params(location: str) -> dict[str, str]:
