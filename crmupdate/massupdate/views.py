@@ -58,7 +58,10 @@ def new(request: HttpRequest) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
     if not member.may_mass_update_somewhere:  # say why, and spend no Zoho call on it
-        context["refusal"] = may_start(member=member, module_api_name="", module_label="any module")
+        refusal = may_start(member=member, module_api_name="", module_label="any module")
+        if request.method == "POST":
+            return refused_page(request, refusal, title="You cannot start a mass update")
+        context["refusal"] = refusal.reason
         return render(request, "massupdate/new.html", context)
     views_url = reverse("massupdate:new")
     try:
