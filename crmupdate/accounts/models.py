@@ -28,6 +28,10 @@ class Team(models.Model):
     # The org's Zoho administrators (users?type=AdminUsers), named on pages that say whom to
     # ask for a permission; read at each sign-in and "Refresh from Zoho".
     zoho_admin_names = models.JSONField(default=list, blank=True)
+    # The organisation's remaining Zoho API credits as Zoho last reported them
+    # (X-API-CREDITS-REMAINING, sent only once half the day's credits are used).
+    api_credits_remaining = models.PositiveIntegerField(null=True, blank=True)
+    api_credits_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

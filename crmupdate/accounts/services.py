@@ -229,13 +229,22 @@ def zoho_client_for(user: AnyUser) -> ZohoClient:
     if connection is None:
         raise ReauthRequired(user_id=user.pk)
     access_token = connection_access_token(connection_id=connection.pk)
+    user_id = user.pk
     return ConnectedZohoClient(
         connection_id=connection.pk,
-        user_id=user.pk,
+        user_id=user_id,
         api_domain=connection.api_domain,
         access_token=access_token,
         api_version=settings.ZOHO_API_VERSION,
         timeout=settings.ZOHO_HTTP_TIMEOUT,
+        on_credits=lambda remaining: team_credits_record(user_id=user_id, remaining=remaining),
+    )
+
+
+def team_credits_record(*, user_id: int, remaining: int) -> None:
+    """Remember the API credits Zoho says the person's organisation has left."""
+    Team.objects.filter(members__user_id=user_id).update(
+        api_credits_remaining=remaining, api_credits_seen_at=timezone.now()
     )
 
 

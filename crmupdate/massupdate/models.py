@@ -232,7 +232,8 @@ class StepEvent(models.Model):
 
 
 class MetadataCache(models.Model):
-    """Zoho metadata per team (fields also per profile: read-only-ness differs by profile)."""
+    """Zoho metadata per team (fields also per profile: read-only-ness differs by profile;
+    views per Zoho user: who may see a view differs by person)."""
 
     class Kind(models.TextChoices):
         MODULES = "modules"
@@ -244,13 +245,15 @@ class MetadataCache(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     module_api_name = models.CharField(max_length=100, blank=True)
     profile = models.CharField(max_length=200, blank=True)
+    # Set for what differs from person to person (views: "only to me", role visibility).
+    zoho_user = models.CharField(max_length=64, blank=True)
     payload = models.JSONField()
     fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "kind", "module_api_name", "profile"],
+                fields=["team", "kind", "module_api_name", "profile", "zoho_user"],
                 name="massupdate_metadata_key",
             )
         ]

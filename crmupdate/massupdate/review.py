@@ -12,6 +12,7 @@ from typing import Any
 from crmupdate.massupdate.fieldforms import Change, display_value
 from crmupdate.massupdate.metadata import fields_for
 from crmupdate.massupdate.models import Draft
+from crmupdate.massupdate.pagelimits import page_cache_get_or_read
 from crmupdate.massupdate.planner import fields_per_call, plan_steps
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 from crmupdate.zoho.types import Field
@@ -87,12 +88,22 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
     changes = draft_changes(draft)
     module = draft.module_api_name
     client = zoho_client_for(member.user)
-    count = _count_or_none(client, module, draft.cvid)
+    count = page_cache_get_or_read(
+        key=f"count:{module}:{draft.cvid}",
+        read=lambda: _count_or_none(client, module, draft.cvid),
+        member=member,
+    )
     fields = fields_for(member, module)
     by_name = {f.api_name: f for f in fields}
     label_field = name_field(module, fields)
     wanted = ([label_field] if label_field else []) + [c.api_name for c in changes]
-    page = client.get_records(module, cvid=draft.cvid, fields=wanted, per_page=SAMPLE_SIZE)
+    records = page_cache_get_or_read(
+        key=f"sample:{module}:{draft.cvid}:{','.join(wanted)}",
+        read=lambda: (
+            client.get_records(module, cvid=draft.cvid, fields=wanted, per_page=SAMPLE_SIZE).records
+        ),
+        member=member,
+    )
     zone = member.time_zone
     sample = [
         SampleRow(
@@ -108,7 +119,7 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
                 for c in changes
             ],
         )
-        for record in page.records[:SAMPLE_SIZE]
+        for record in records[:SAMPLE_SIZE]
     ]
     Draft.objects.filter(pk=draft.pk).update(record_count=count)
     draft.record_count = count

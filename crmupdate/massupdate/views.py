@@ -28,6 +28,7 @@ from crmupdate.massupdate.forms import (
     initial_from_raw,
     raw_input_from,
 )
+from crmupdate.massupdate.pagelimits import limited_page, page_reads_take
 from crmupdate.massupdate.permissions import (
     may_change_run,
     may_start,
@@ -54,6 +55,7 @@ def _zoho_problem(error: ZohoError) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @team_required
+@limited_page
 def new(request: HttpRequest) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
@@ -105,10 +107,12 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @team_required
+@limited_page
 def refresh_metadata(request: HttpRequest) -> HttpResponse:
     module = request.POST.get("module", "")
     member = request.member  # type: ignore[attr-defined]
     metadata.metadata_forget(team=member.team, module=module)
+    page_reads_take(member=member, calls=3)  # the person, their profile, the administrators
     try:
         member_permissions_refresh(member=member)
     except ZohoError as error:
@@ -123,6 +127,7 @@ def refresh_metadata(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @team_required
+@limited_page
 def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
@@ -180,6 +185,7 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
 
 @require_GET
 @team_required
+@limited_page
 def review(request: HttpRequest, draft_id: str) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     draft = selectors.draft_for_member(member=member, public_id=draft_id)

@@ -48,6 +48,8 @@ from crmupdate.zoho.types import (
 )
 
 MAX_PER_PAGE = 200
+# Zoho: API limits, https://www.zoho.com/crm/developer/docs/api/v2/api-limits.html
+CREDITS_HEADER = "X-API-CREDITS-REMAINING"
 MAX_MASS_UPDATE_IDS = 500
 MAX_UPDATE_RECORDS = 100
 MAX_GET_IDS = 100  # Get Records by `ids`
@@ -69,12 +71,16 @@ class ZohoClient:
         session: requests.Session | None = None,
         read_attempts: int = DEFAULT_READ_ATTEMPTS,
         sleep: Callable[[float], None] = time.sleep,
+        on_credits: Callable[[int], None] | None = None,
     ) -> None:
+        """`on_credits(n)` is called whenever Zoho reports the organisation's remaining API
+        credits (X-API-CREDITS-REMAINING, sent only once half the day's credits are used)."""
         if not _API_VERSION.fullmatch(api_version):
             raise ValueError(f"Zoho API version must look like 'v2' or 'v2.1', not {api_version!r}")
         self.api_domain = api_domain.rstrip("/")
         self.api_version = api_version
         self._access_token = access_token
+        self._on_credits = on_credits
         self._transport = Transport(
             timeout=timeout, session=session, read_attempts=read_attempts, sleep=sleep
         )
@@ -327,12 +333,13 @@ class ZohoClient:
         response = self._transport.request(
             "GET", self._url(path), policy=RetryPolicy.READ, params=params, headers=self._headers()
         )
+        self._credits_seen(response)
         return response.body
 
     def _write(self, method: str, path: str, body: dict[str, Any]) -> ZohoResponse:
         # A 4xx whose data[] holds one error per record is still a per-record answer (Zoho's
         # OpenAPI files describe "all failed" that way), so it is returned, not raised.
-        return self._transport.request(
+        response = self._transport.request(
             method,
             self._url(path),
             policy=RetryPolicy.WRITE,
@@ -340,6 +347,19 @@ class ZohoClient:
             headers=self._headers(),
             map_error=_per_record_answer_or_crm_error,
         )
+        self._credits_seen(response)
+        return response
+
+    def _credits_seen(self, response: ZohoResponse) -> None:
+        raw = response.headers.get(CREDITS_HEADER) if response.headers else None
+        if raw is None or self._on_credits is None:
+            return
+        try:
+            remaining = int(str(raw).strip())
+        except ValueError:
+            return
+        if remaining >= 0:
+            self._on_credits(remaining)
 
 
 def _per_record_answer_or_crm_error(status: int, body: dict[str, Any] | None) -> ZohoError | None:
