@@ -41,6 +41,15 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.company_name or f"Zoho organisation {self.zoho_org_id}"
 
+    @property
+    def api_credits_known(self) -> int | None:
+        """The credits Zoho last reported, if it did in the last 24 hours (its window)."""
+        if self.api_credits_remaining is None or self.api_credits_seen_at is None:
+            return None
+        if self.api_credits_seen_at < timezone.now() - timedelta(hours=24):
+            return None
+        return self.api_credits_remaining
+
 
 class Member(models.Model):
     """A person of a team: a Django user tied to one Zoho CRM user of the team's org."""
