@@ -116,9 +116,11 @@ def refresh_metadata(request: HttpRequest) -> HttpResponse:
     try:
         member_permissions_refresh(member=member)
     except ZohoError as error:
-        _zoho_problem(error)  # an expired sign-in goes through sign-in and back
-        messages.error(request, "Zoho could not be asked for your permissions just now.")
-    messages.success(request, "Your permissions, modules, views and fields are read again.")
+        if error.category == ErrorCategory.AUTH:
+            raise  # the accounts middleware sends the person through sign-in and back
+        messages.error(request, "Zoho could not tell your permissions just now: try again soon.")
+    else:
+        messages.success(request, "Your permissions, modules, views and fields are read again.")
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(back)

@@ -28,6 +28,7 @@ from crmupdate.zoho.transport import (
     RetryPolicy,
     Transport,
     ZohoResponse,
+    credits_remaining,
     crm_error,
     error_from_entry,
     first_data_entry,
@@ -48,8 +49,6 @@ from crmupdate.zoho.types import (
 )
 
 MAX_PER_PAGE = 200
-# Zoho: API limits, https://www.zoho.com/crm/developer/docs/api/v2/api-limits.html
-CREDITS_HEADER = "X-API-CREDITS-REMAINING"
 MAX_MASS_UPDATE_IDS = 500
 MAX_UPDATE_RECORDS = 100
 MAX_GET_IDS = 100  # Get Records by `ids`
@@ -351,14 +350,8 @@ class ZohoClient:
         return response
 
     def _credits_seen(self, response: ZohoResponse) -> None:
-        raw = response.headers.get(CREDITS_HEADER) if response.headers else None
-        if raw is None or self._on_credits is None:
-            return
-        try:
-            remaining = int(str(raw).strip())
-        except ValueError:
-            return
-        if remaining >= 0:
+        remaining = credits_remaining(response)
+        if remaining is not None and self._on_credits is not None:
             self._on_credits(remaining)
 
 

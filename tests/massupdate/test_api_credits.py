@@ -93,7 +93,10 @@ def test_without_cache_and_limits_review_loads_spend_the_daily_credits(
     assert BUDGET_MESSAGE in error.value.message
 
 
-def test_reloading_the_review_costs_zoho_nothing_within_the_cache_time(sam, client_for, frozen):
+def test_reloading_the_review_costs_zoho_nothing_within_the_cache_time(
+    sam, client_for, frozen, settings
+):
+    settings.ZOHO_PAGE_READS_PER_PERSON = 30
     url, client = review_url(sam.member), client_for(sam)
     before = crm_calls()
     pages = [client.get(url) for _ in range(LOADS)]
@@ -104,6 +107,7 @@ def test_reloading_the_review_costs_zoho_nothing_within_the_cache_time(sam, clie
 def test_the_per_person_limit_holds_and_opens_again_the_next_minute(
     sam, client_for, settings, frozen
 ):
+    settings.ZOHO_PAGE_READS_PER_PERSON = 30  # the default
     settings.ZOHO_PAGE_CACHE_SECONDS = 0  # every load would read Zoho again
     url, client = review_url(sam.member), client_for(sam)
     before = crm_calls()
@@ -127,6 +131,7 @@ def test_the_team_limit_holds_for_everyone_and_credits_stay_for_signing_in(
     sam, member_factory, client_for, settings, frozen, sim_token, zoho_sim_origin
 ):
     settings.ZOHO_PAGE_CACHE_SECONDS = 0
+    settings.ZOHO_PAGE_READS_PER_PERSON = 30
     settings.ZOHO_PAGE_READS_PER_TEAM = 50
     patricia = member_factory(ADMIN_EMAIL)
     credits_left(300)
