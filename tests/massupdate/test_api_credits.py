@@ -35,10 +35,11 @@ def sam(member_factory):
 
 @pytest.fixture
 def frozen(monkeypatch):
-    """timezone.now() stands still until moved: `frozen.move(seconds)`."""
+    """timezone.now() stands still until moved (`frozen.move(seconds)`), from the start of
+    the hour, so the hourly team window does not turn over within a test."""
 
     class Clock:
-        now = timezone.now().replace(second=5, microsecond=0)
+        now = timezone.now().replace(minute=0, second=5, microsecond=0)
 
         def move(self, seconds):
             self.now += timedelta(seconds=seconds)
