@@ -34,6 +34,7 @@ class Decision:
 
 
 ALLOWED = Decision(True)
+ANY_MODULE = "any module"
 
 
 def administrators_text(team: Any) -> str:
@@ -49,10 +50,11 @@ def administrators_text(team: Any) -> str:
 
 def _no_mass_update(member: Member, module_label: str) -> Decision:
     profile = f"“{member.profile_name}”" if member.profile_name else "your"
+    where = "" if module_label == ANY_MODULE else " there"
     return Decision(
         False,
         f"Your Zoho profile {profile} does not have the Mass Update permission for "
-        f"{module_label}, so you cannot start, run, retry or undo mass updates there. "
+        f"{module_label}, so you cannot start, run, retry or undo mass updates{where}. "
         f"Ask {administrators_text(member.team)} to grant it in Zoho CRM "
         "(Setup › Profiles), then press “Refresh from Zoho”.",
     )

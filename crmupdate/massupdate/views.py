@@ -30,6 +30,7 @@ from crmupdate.massupdate.forms import (
 )
 from crmupdate.massupdate.pagelimits import limited_page, page_reads_take
 from crmupdate.massupdate.permissions import (
+    ANY_MODULE,
     may_change_run,
     may_start,
     refused_page,
@@ -60,7 +61,7 @@ def new(request: HttpRequest) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
     if not member.may_mass_update_somewhere:  # say why, and spend no Zoho call on it
-        refusal = may_start(member=member, module_api_name="", module_label="any module")
+        refusal = may_start(member=member, module_api_name="", module_label=ANY_MODULE)
         if request.method == "POST":
             return refused_page(request, refusal, title="You cannot start a mass update")
         context["refusal"] = refusal.reason
