@@ -4,7 +4,7 @@ the updates spent.
 
 Everything comes from the history tables in a handful of aggregated queries (one GROUP BY per
 figure, none per row), and is cached briefly per team and viewer time zone: the dashboard is
-opened often and the figures move slowly.
+opened often and the figures move slowly (a new update shows at once, see `team_work`).
 
 Weeks start on Monday in the viewer's time zone, like the history's date filters, so a week's
 link to the history shows exactly the updates its bar counts (undos are their own figure and
@@ -228,9 +228,18 @@ def team_work_compute(*, team: Any, zone: ZoneInfo, today: dt.date) -> TeamWork:
 
 
 def team_work(*, team: Any, zone: ZoneInfo) -> TeamWork:
-    """The team's figures for the dashboard, cached for `CACHE_SECONDS` per team and zone."""
+    """The team's figures for the dashboard, cached for `CACHE_SECONDS` per team and zone.
+
+    The key names the team's newest history entry (one indexed read), so a new update or
+    undo shows at once; changes to existing ones show within `CACHE_SECONDS`."""
     today = timezone.now().astimezone(zone).date()
-    key = f"team-work:v1:{team.pk}:{zone.key}:{today.isoformat()}"
+    newest = (
+        MassUpdate.objects.filter(team=team)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    key = f"team-work:v1:{team.pk}:{newest}:{zone.key}:{today.isoformat()}"
     found = cache.get(key)
     if found is None:
         found = team_work_compute(team=team, zone=zone, today=today)
