@@ -150,7 +150,7 @@ def _add(totals: dict[dt.date, dict[str, int]], more: dict[dt.date, dict[str, in
             into[name] = into.get(name, 0) + value
 
 
-def _busiest(rows: Iterable[dict[str, Any]], label: Any, filters: Any) -> list[Busiest]:
+def _busiest(rows: Iterable[Any], label: Any, filters: Any) -> list[Busiest]:
     return [
         Busiest(
             label=label(row),

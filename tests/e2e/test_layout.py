@@ -78,6 +78,11 @@ def test_no_page_scrolls_sideways_on_a_desktop_or_a_phone(worked, zoho_sim_origi
         for name, path in pages.items():
             page.goto(zoho_sim_origin + path)
             page.wait_for_load_state("networkidle")
+            if SCREENSHOTS:
+                page.locator("details.activity").evaluate_all(
+                    "els => els.forEach(el => el.open = true)"
+                )
+                page.screenshot(path=f"{SCREENSHOTS}/{name}-{width}.png", full_page=True)
             found = overflow(page)
             if found["scroll"] > found["inner"]:
                 wide[f"{name} at {width}"] = found
