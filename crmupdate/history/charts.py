@@ -36,6 +36,7 @@ class Bar:
     value: int | None  # None: nothing to show (e.g. no rate without finished updates)
     url: str
     label: str = ""  # a busiest chart's item
+    note: str = ""  # and what it belongs to (a view's module)
     day: dt.date | None = None  # a weekly chart's Monday
     tick: bool = False  # the week's date is written under this bar
     text_y: float = 0
@@ -118,6 +119,7 @@ def busiest_chart(items: list[Busiest]) -> Chart:
             url=history_url(**i.filters) if i.filters else "",
             text_y=n * ROW_HEIGHT + ROW_TEXT,
             records=i.records_changed,
+            note=i.note,
         )
         for n, i in enumerate(items)
     ]

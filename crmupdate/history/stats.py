@@ -77,10 +77,11 @@ class WeekFigures:
 class Busiest:
     """A view or a person, with how many updates they had in the period."""
 
-    label: str
+    label: str  # the view's or the person's name
     updates: int
     records_changed: int
     filters: dict[str, Any] = field(default_factory=dict)  # the history's URL filters
+    note: str = ""  # a view's module
 
 
 @dataclass(frozen=True)
@@ -150,13 +151,14 @@ def _add(totals: dict[dt.date, dict[str, int]], more: dict[dt.date, dict[str, in
             into[name] = into.get(name, 0) + value
 
 
-def _busiest(rows: Iterable[Any], label: Any, filters: Any) -> list[Busiest]:
+def _busiest(rows: Iterable[Any], label: Any, filters: Any, note: Any = None) -> list[Busiest]:
     return [
         Busiest(
             label=label(row),
             updates=row["n"],
             records_changed=int(row["records"] or 0),
             filters=filters(row),
+            note=note(row) if note else "",
         )
         for row in rows
     ]
@@ -216,8 +218,9 @@ def team_work_compute(*, team: Any, zone: ZoneInfo, today: dt.date) -> TeamWork:
         weeks=weeks,
         views=_busiest(
             views,
-            lambda r: f"{r['view_name']} ({r['module_label']})",
+            lambda r: r["view_name"],
             lambda r: {"module": r["module_api_name"], "q": r["view_name"], **period},
+            lambda r: r["module_label"],
         ),
         people=_busiest(
             people,

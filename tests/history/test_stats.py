@@ -149,9 +149,9 @@ def test_the_busiest_views_and_people_link_to_their_history(sam, pat):
     work = team_work_compute(team=sam.team, zone=UTC_ZONE, today=TODAY)
 
     period = {"since": "2025-12-22", "until": "2026-03-15"}
-    assert [(v.label, v.updates, v.records_changed) for v in work.views] == [
-        ("Imported batch (Leads)", 3, 30),
-        ("Closing this month (Deals)", 1, 7),
+    assert [(v.label, v.note, v.updates, v.records_changed) for v in work.views] == [
+        ("Imported batch", "Leads", 3, 30),
+        ("Closing this month", "Deals", 1, 7),
     ]
     assert work.views[0].filters == {"module": "Leads", "q": "Imported batch", **period}
     assert [(p.label, p.updates) for p in work.people] == [
