@@ -6,6 +6,10 @@ parameters, which `massupdate/_activity.html` words (through the translation mac
 Nothing is worded at write time, so the log reads in the viewer's language and rewording a
 sentence changes every past entry too.
 
+Events carry their parameters in `details` (`records` and `api_calls` of a backup, `by` for
+who resumed or resent a step); events stored before that carried them only in their English
+message, which is read here as a fallback.
+
 Sending attempts are numbered here, from the events themselves: the stored attempt number
 counted failed tries only, which gave "attempt 2" with no attempt 1 before it.
 """
@@ -108,16 +112,24 @@ def _entry(event: Any, sent_before: int, labels: dict[str, str]) -> ActivityEntr
         return ActivityEntry(at, sentence, params)
     if kind in {"waiting", "refused", "interrupted", "paused", "tracking_lost", "backup_failed"}:
         return ActivityEntry(at, kind, {"explanation": _explanation(event, labels)})
+    details = event.details if isinstance(event.details, dict) else {}
     if kind == "backup":
+        if isinstance(details.get("records"), int):
+            calls = details.get("api_calls")
+            calls = calls if isinstance(calls, int) else 0
+            params = {"records": details["records"], "calls": calls}
+            return ActivityEntry(at, BACKUP_KEPT, params)
         found = _BACKUP_COUNTS.search(event.message or "")
         if found:
             records, calls = _number(found.group(1)), _number(found.group(2))
             return ActivityEntry(at, BACKUP_KEPT, {"records": records, "calls": calls})
     if kind in {"resumed", "retry"}:
-        for sentence, pattern in _BY_PERSON.items():
-            by = pattern.match(event.message or "")
-            if by:
-                return ActivityEntry(at, sentence, {"name": by.group("name")})
+        sentence = RESUMED_BY if kind == "resumed" else SENT_AGAIN_BY
+        if details.get("by"):
+            return ActivityEntry(at, sentence, {"name": str(details["by"])})
+        by = _BY_PERSON[sentence].match(event.message or "")
+        if by:
+            return ActivityEntry(at, sentence, {"name": by.group("name")})
         return ActivityEntry(at, RESUMED if kind == "resumed" else SENT_AGAIN_BY, {"name": ""})
     # An event this module does not word yet: its stored text, or its kind.
     text = event.message or kind.replace("_", " ").capitalize()

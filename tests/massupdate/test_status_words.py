@@ -4,9 +4,13 @@ the page is read."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 
+from crmupdate.massupdate import activity
 from crmupdate.massupdate.models import StepEvent, StepStatus, UpdateStatus
 from crmupdate.massupdate.statuses import (
     DANGER,
@@ -103,3 +107,39 @@ def test_the_update_page_words_statuses_and_the_activity(signed_in, member):
     assert lines[8].startswith("Something new")
     for raw in ("SUCCESS", "attempt 1", "scheduled successfully", "Zoho: RUNNING"):
         assert raw not in log, raw
+
+
+class _Events(list):
+    def all(self):
+        return self
+
+
+def _event(kind: str, code: str = "", message: str = "", details=None):
+    return SimpleNamespace(
+        kind=kind,
+        code=code,
+        message=message,
+        details=details or {},
+        http_status=None,
+        created_at=datetime(2026, 3, 9, tzinfo=UTC),
+    )
+
+
+def test_event_parameters_are_read_from_details_first_then_from_older_messages():
+    step = SimpleNamespace(changes=[], events=_Events([
+        _event("backup", details={"records": 50, "api_calls": 1}),
+        _event("backup", message="Backup kept: 2,000 records (10 Zoho calls)."),
+        _event("resumed", details={"by": "Pat Boyle"}),
+        _event("resumed", message="Resumed after sign-in."),
+        _event("retry", message="Pat Boyle sent it again."),
+        _event("status", code="FAILED", details={"Updated_Count": 3, "Failed_Count": 9}),
+    ]))  # fmt: skip
+    entries = [(e.sentence, e.params) for e in activity.step_activity(step)]
+    assert entries == [
+        (activity.BACKUP_KEPT, {"records": 50, "calls": 1}),
+        (activity.BACKUP_KEPT, {"records": 2000, "calls": 10}),
+        (activity.RESUMED_BY, {"name": "Pat Boyle"}),
+        (activity.RESUMED, {"name": ""}),
+        (activity.SENT_AGAIN_BY, {"name": "Pat Boyle"}),
+        (activity.ZOHO_FAILED, {"updated": 3, "failed": 9, "total": 0}),
+    ]
