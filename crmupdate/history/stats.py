@@ -19,7 +19,6 @@ metadata, view counts and failed status checks are not in it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -151,17 +150,47 @@ def _add(totals: dict[dt.date, dict[str, int]], more: dict[dt.date, dict[str, in
             into[name] = into.get(name, 0) + value
 
 
-def _busiest(rows: Iterable[Any], label: Any, filters: Any, note: Any = None) -> list[Busiest]:
-    return [
-        Busiest(
-            label=label(row),
-            updates=row["n"],
-            records_changed=int(row["records"] or 0),
-            filters=filters(row),
-            note=note(row) if note else "",
+Groups = dict[tuple[Any, ...], list[int]]  # a view or a person: [updates, records changed]
+VIEW = ("module_api_name", "module_label", "view_name")
+PERSON = ("created_by_id", "created_by_name", "created_by_email")
+
+
+def _top(groups: Groups, name_at: int) -> list[tuple[tuple[Any, ...], int, int]]:
+    """The `TOP` groups with most updates (then most records changed, then by name)."""
+    ranked = sorted(groups.items(), key=lambda kv: (-kv[1][0], -kv[1][1], str(kv[0][name_at])))
+    return [(key, n, records) for key, (n, records) in ranked[:TOP]]
+
+
+def _updates_per_week(
+    updates: QuerySet[MassUpdate], zone: ZoneInfo
+) -> tuple[dict[dt.date, dict[str, int]], Groups, Groups]:
+    """One pass over the period's updates, grouped by week, view and person: the weekly
+    figures and the busiest views and people all come from it (the updates table is the big
+    one; reading it once rather than three times is most of the page's cost)."""
+    rows = (
+        updates.annotate(week=TruncWeek("created_at", tzinfo=zone))
+        .values("week", *VIEW, *PERSON)
+        .annotate(
+            updates=Count("id"),
+            records_changed=Coalesce(Sum("updated_count"), 0),
+            finished=Count("id", filter=Q(status__in=FINISHED_UPDATE_STATUSES)),
+            not_fully_done=Count("id", filter=Q(status__in=NOT_FULLY_DONE)),
         )
-        for row in rows
-    ]
+    )
+    per_week: dict[dt.date, dict[str, int]] = {}
+    views: Groups = {}
+    people: Groups = {}
+    for row in rows:
+        week = row["week"]
+        day = week.astimezone(zone).date() if isinstance(week, dt.datetime) else week
+        figures = {k: int(row[k]) for k in ("updates", "records_changed", "finished",
+                                            "not_fully_done")}  # fmt: skip
+        _add(per_week, {day: figures})
+        for groups, key in ((views, VIEW), (people, PERSON)):
+            totals = groups.setdefault(tuple(row[k] for k in key), [0, 0])
+            totals[0] += figures["updates"]
+            totals[1] += figures["records_changed"]
+    return per_week, views, people
 
 
 def team_work_compute(*, team: Any, zone: ZoneInfo, today: dt.date) -> TeamWork:
@@ -171,19 +200,7 @@ def team_work_compute(*, team: Any, zone: ZoneInfo, today: dt.date) -> TeamWork:
     updates = MassUpdate.objects.filter(
         team=team, created_at__gte=since, undo_entry__isnull=True
     ).order_by()
-    per_week: dict[dt.date, dict[str, int]] = {}
-    _add(
-        per_week,
-        _per_week(
-            updates,
-            "created_at",
-            zone,
-            updates=Count("id"),
-            records_changed=Sum("updated_count"),
-            finished=Count("id", filter=Q(status__in=FINISHED_UPDATE_STATUSES)),
-            not_fully_done=Count("id", filter=Q(status__in=NOT_FULLY_DONE)),
-        ),
-    )
+    per_week, views, people = _updates_per_week(updates, zone)
     undos = Undo.objects.filter(team=team, created_at__gte=since).order_by()
     _add(
         per_week,
@@ -203,30 +220,27 @@ def team_work_compute(*, team: Any, zone: ZoneInfo, today: dt.date) -> TeamWork:
         for day in (monday + dt.timedelta(weeks=n) for n in range(WEEKS))
     ]
     period = {"since": monday.isoformat(), "until": weeks[-1].end.isoformat()}
-    by_count = ("-n", "-records")
-    views = (
-        updates.values("module_api_name", "module_label", "view_name")
-        .annotate(n=Count("id"), records=Coalesce(Sum("updated_count"), 0))
-        .order_by(*by_count, "view_name")[:TOP]
-    )
-    people = (
-        updates.values("created_by_id", "created_by_name", "created_by_email")
-        .annotate(n=Count("id"), records=Coalesce(Sum("updated_count"), 0))
-        .order_by(*by_count, "created_by_name")[:TOP]
-    )
     return TeamWork(
         weeks=weeks,
-        views=_busiest(
-            views,
-            lambda r: r["view_name"],
-            lambda r: {"module": r["module_api_name"], "q": r["view_name"], **period},
-            lambda r: r["module_label"],
-        ),
-        people=_busiest(
-            people,
-            lambda r: r["created_by_name"] or r["created_by_email"],
-            lambda r: {"person": r["created_by_id"], **period} if r["created_by_id"] else {},
-        ),
+        views=[
+            Busiest(
+                label=view,
+                note=module_label,
+                updates=n,
+                records_changed=records,
+                filters={"module": module, "q": view, **period},
+            )  # fmt: skip
+            for (module, module_label, view), n, records in _top(views, VIEW.index("view_name"))
+        ],
+        people=[
+            Busiest(
+                label=name or email,
+                updates=n,
+                records_changed=records,
+                filters={"person": person, **period} if person else {},
+            )  # fmt: skip
+            for (person, name, email), n, records in _top(people, PERSON.index("created_by_name"))
+        ],
     )
 
 
