@@ -113,6 +113,8 @@ def test_on_a_phone_the_menu_folds_behind_a_button(worked, zoho_sim_origin):
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
     expect(history).to_be_visible()
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/menu-open-phone.png")
     page.keyboard.press("Escape")
     expect(history).to_be_hidden()
     expect(menu).to_be_focused()
