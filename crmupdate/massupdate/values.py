@@ -7,8 +7,9 @@ Zoho stores, so the comparison follows Zoho's rules, not Python's equality:
 * picklists compare actual values ("-None-" and "" are empty);
 * multi-select picklists are sets: adding values (`over_write` false, Zoho's default) holds
   when the record already has every one of them; replacing holds when the sets are equal;
-* numbers compare as decimals rounded to the field's decimal places (Zoho stores 12.5 for
-  12.50 and rounds to `decimal_place`); integers as integers, whatever their JSON type;
+* numbers compare as decimals: a stored value holds a new one within half a unit of the
+  field's last decimal place (Zoho stores 12.5 for 12.50 and rounds to `decimal_place`);
+  integers as integers, whatever their JSON type;
 * date-times compare the instant, whatever the offset ("2025-03-31T14:30:00+01:00" is
   "2025-03-31T13:30:00Z"), to the second; dates compare the day;
 * booleans: an unset checkbox is false;
@@ -66,8 +67,13 @@ def value_holds(field: Field, current: Any, new: Any, *, over_write: bool | None
     if kind in INTEGER_TYPES:
         return _decimal(current, 0) == _decimal(new, 0)
     if kind in DECIMAL_TYPES:
+        # Within half a unit of the last decimal place: Zoho rounds what it stores, and a
+        # value exactly between two (0.015 at two places) may be stored as either.
         places = field.decimal_place if field.decimal_place is not None else DEFAULT_DECIMALS
-        return _decimal(current, places) == _decimal(new, places)
+        have, want = _decimal(current, None), _decimal(new, None)
+        if have is None or want is None:
+            return False
+        return abs(have - want) <= Decimal(5).scaleb(-max(places, 0) - 1)
     if kind == "datetime":
         moment = _instant(new)
         return moment is not None and _instant(current) == moment
@@ -85,13 +91,19 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def _decimal(value: Any, places: int) -> Decimal | None:
+def _decimal(value: Any, places: int | None) -> Decimal | None:
+    """The number as a decimal (from its shortest text, so 0.1 is 0.1), rounded half up to
+    `places` when given; None when it is not a number."""
+    if isinstance(value, bool):
+        return None
     try:
         number = Decimal(str(value).replace(",", ""))
     except InvalidOperation:
         return None
     if not number.is_finite():
         return None
+    if places is None:
+        return number
     return number.quantize(Decimal(1).scaleb(-max(places, 0)), rounding=ROUND_HALF_UP)
 
 
