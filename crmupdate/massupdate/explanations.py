@@ -339,8 +339,7 @@ def _record_invalid_data(details: Mapping[str, Any], labels: Mapping[str, str]) 
     api_name = str(details.get("api_name") or "")
     if not api_name or api_name == "id":
         return Explanation(
-            "Zoho no longer knows this record (it was deleted or merged since the update "
-            "started).",
+            "Zoho no longer knows this record (it was deleted or merged since the update started).",
             "Nothing to do: there is no record left to change.",
         )
     field = f"“{labels.get(api_name, api_name)}”"

@@ -30,7 +30,6 @@ AUTOMATION_LIMIT = 1_000  # Zoho runs workflows/approvals/blueprints only below 
 SAMPLE_SIZE = 10
 
 
-
 @dataclass
 class SampleCell:
     now: str  # the record's current value, as people read it

@@ -70,10 +70,10 @@ def value_holds(field: Field, current: Any, new: Any, *, over_write: bool | None
         # Within half a unit of the last decimal place: Zoho rounds what it stores, and a
         # value exactly between two (0.015 at two places) may be stored as either.
         places = field.decimal_place if field.decimal_place is not None else DEFAULT_DECIMALS
-        have, want = _decimal(current, None), _decimal(new, None)
-        if have is None or want is None:
+        stored, wanted = _decimal(current, None), _decimal(new, None)
+        if stored is None or wanted is None:
             return False
-        return abs(have - want) <= Decimal(5).scaleb(-max(places, 0) - 1)
+        return abs(stored - wanted) <= Decimal(5).scaleb(-max(places, 0) - 1)
     if kind == "datetime":
         moment = _instant(new)
         return moment is not None and _instant(current) == moment

@@ -41,7 +41,9 @@ def not_approved(record_id: str) -> dict[str, Any]:
 
 
 def in_blueprint(record_id: str, api_name: str) -> dict[str, Any]:
-    return error_entry("RECORD_IN_BLUEPRINT", BLUEPRINT_MESSAGE, {"api_name": api_name, "id": record_id})
+    return error_entry(
+        "RECORD_IN_BLUEPRINT", BLUEPRINT_MESSAGE, {"api_name": api_name, "id": record_id}
+    )
 
 
 def layout_value_missing(record_id: str, api_name: str, json_path: str) -> dict[str, Any]:

@@ -68,9 +68,7 @@ def test_deals_are_named_by_deal_name(sam, sim, client_for):
     assert f'<th scope="row">{first.data["Deal_Name"]}' in sample_rows(page)[0]
 
 
-def test_leads_without_full_name_are_named_by_first_and_last_name_and_company(
-    sam, sim, client_for
-):
+def test_leads_without_full_name_are_named_by_first_and_last_name_and_company(sam, sim, client_for):
     page = review_page(
         client_for, sam, sim, [picklist("Rating", "Active", "Rating")], module="Leads",
         view="All Leads",
@@ -119,6 +117,4 @@ def test_rows_already_holding_the_new_values_are_marked_and_counted_apart(sam, s
     assert rows[0].count('<span class="tag">no change</span>') == 3  # the row and both cells
     assert '<td class="same-value">High <span class="tag">no change</span></td>' in rows[3]
     assert '<td class="new-value">New Business</td>' in rows[3]
-    assert (
-        "7 of these 10 records will change; 3 already hold the new values (no change)." in page
-    )
+    assert "7 of these 10 records will change; 3 already hold the new values (no change)." in page

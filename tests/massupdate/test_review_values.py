@@ -109,7 +109,7 @@ def test_our_combined_set_is_what_the_practice_crm_stores(current, new, over_wri
 
 
 @PROPERTY
-@given(number=st.decimals(min_value=-10**6, max_value=10**6, places=4, allow_nan=False))
+@given(number=st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False))
 def test_a_decimal_holds_once_the_practice_crm_has_stored_it(number):
     stored = value_clean(
         SimField(api_name="F", data_type="double", json_type="double", decimal_place=2),

@@ -51,15 +51,15 @@ def test_one_condition_on_the_changed_field(crit, value, expected):
 
 
 def test_and_with_other_fields_stays_when_the_new_value_meets_its_conditions():
-    crit = {"group_operator": "and",
-            "group": [cond("Stage", "in", OPEN), cond("Owner", "equal", "${CURRENTUSER}")]}  # fmt: skip
+    mine = cond("Owner", "equal", "${CURRENTUSER}")
+    crit = {"group_operator": "and", "group": [cond("Stage", "in", OPEN), mine]}
     assert effect(crit, "Stage", "Qualification") is Effect.STAYS
     assert effect(crit, "Stage", "Closed Won") is Effect.LEAVES
 
 
 def test_or_with_other_fields_may_move_records_out():
-    crit = {"group_operator": "or",
-            "group": [cond("Stage", "in", OPEN), cond("Priority", "equal", "Urgent")]}  # fmt: skip
+    urgent = cond("Priority", "equal", "Urgent")
+    crit = {"group_operator": "or", "group": [cond("Stage", "in", OPEN), urgent]}
     assert effect(crit, "Stage", "Closed Won") is Effect.MAY_LEAVE
     assert effect(crit, "Stage", "Qualification") is Effect.STAYS  # the or holds whatever else
 

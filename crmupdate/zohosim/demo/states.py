@@ -12,7 +12,8 @@ something off; Deals also has an approval process for big discounts (it locks th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from crmupdate.zohosim.demo.spec import eq
@@ -39,7 +40,7 @@ class RuleSpec:
     field: str
     kind: str = "workflow"
     criteria: dict[str, Any] | None = None
-    field_updates: dict[str, Any] = field(default_factory=dict)
+    field_updates: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 RULES = [
