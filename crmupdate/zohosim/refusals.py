@@ -10,8 +10,10 @@ them), the entries of an ids-mode mass update and those of Update Records. In Zo
 * INVALID_DATA: the record's layout lacks a picklist value being set (a value of the field,
   but not one this layout offers), with the field's api_name and json_path in the details.
 
-Messages are Zoho's own (zoho-crm-api.md §1.5); every entry carries the record's `id`, as
-ids-mode entries do.
+Codes and messages are Zoho's own (zoho-crm-api.md §1.5); RECORD_LOCKED's details are those
+of Zoho's OpenAPI files. No recorded answer shows the details of the other three: every entry
+carries the record's `id`, as ids-mode entries do, and names the field (`api_name`) where the
+refusal is about one, as Zoho's INVALID_DATA entries do.
 """
 
 from __future__ import annotations
