@@ -134,10 +134,16 @@ def worker_run(
     housekeeping = Housekeeping()
     done = 0
     while not stop() and (max_actions is None or done < max_actions):
-        housekeeping.run_due()
-        if action_run_next(raise_errors=raise_errors):
-            done += 1
-            continue
+        try:
+            housekeeping.run_due()
+            if action_run_next(raise_errors=raise_errors):
+                done += 1
+                continue
+        except Exception:
+            if raise_errors:
+                raise
+            # The database went away for a moment, say: wait and carry on.
+            logger.exception("worker: could not look for due work")
         if until_idle:
             break
         close_old_connections()  # a long-lived process: drop a connection the database closed
