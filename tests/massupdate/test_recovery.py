@@ -9,8 +9,8 @@ from django.utils import timezone
 from crmupdate.accounts.crypto import token_encrypt
 from crmupdate.accounts.models import ZohoConnection
 from crmupdate.massupdate import recovery, services
-from crmupdate.massupdate.worker import action_run_next
 from crmupdate.massupdate.models import Step, StepStatus, UpdateStatus
+from crmupdate.massupdate.worker import action_run_next
 from tests.massupdate.conftest import (
     ACCOUNTS,
     CRM,
