@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from crmupdate.massupdate.models import StepStatus, UpdateStatus
+from crmupdate.massupdate.states import StepStatus, UpdateStatus
 
 # Tones, each one colour in the stylesheet (`.tone-<name>`).
 NEUTRAL = "neutral"
