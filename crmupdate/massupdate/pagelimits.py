@@ -3,7 +3,7 @@
 Zoho counts every call against one daily budget per organisation, shared by every
 integration (zoho-crm-api.md §6): once it is spent, nobody can even sign in. Pages that read
 from Zoho (the new-update page's modules and views, the changes page's fields, the review's
-count and sample) therefore
+count, filter and sample) therefore
 
 * cache what they read per Zoho user for `ZOHO_PAGE_CACHE_SECONDS` (views and records differ
   from person to person: views shared "only with me", `${CURRENTUSER}` criteria, role-based

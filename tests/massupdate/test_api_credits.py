@@ -1,8 +1,8 @@
 """The organisation's daily Zoho API credits against page loads.
 
 Reproduced first: with nothing in the way, reloading the review page spends the
-organisation's simulated daily credits (two Zoho calls a load: the view's count and a sample)
-until Zoho answers 429 TOO_MANY_REQUESTS "Number of API requests for the 24 hour period is
+organisation's simulated daily credits (three Zoho calls a load: the view's count, its filter
+and a sample) until Zoho answers 429 TOO_MANY_REQUESTS "Number of API requests for the 24 hour period is
 exceeded": the *daily credits* limit, not concurrency (the loads come one after another).
 Then nobody of the organisation can even sign in. With the page cache and the page limits,
 the same loads leave the credits alone. Time is frozen and moved by patching
@@ -77,15 +77,15 @@ def test_without_cache_and_limits_review_loads_spend_the_daily_credits(
     settings.ZOHO_PAGE_CACHE_SECONDS = 0
     settings.ZOHO_PAGE_READS_PER_PERSON = settings.ZOHO_PAGE_READS_PER_TEAM = 10**6
     url, client = review_url(sam.member), client_for(sam)
-    client.get(url)  # the fields are cached from here on: two Zoho calls a load
+    client.get(url)  # the fields are cached from here on: three Zoho calls a load
     credits_left(300)
 
     pages = [client.get(url).content.decode() for _ in range(LOADS)]
 
     refused = ApiCall.objects.filter(response_code="TOO_MANY_REQUESTS")
     assert {call.status for call in refused} == {429}
-    # 300 credits, two calls a load: 150 loads, then every page shows Zoho's refusal.
-    assert sum("TOO_MANY_REQUESTS" in p for p in pages) == LOADS - 150
+    # 300 credits, three calls a load: 100 loads, then every page shows Zoho's refusal.
+    assert sum("TOO_MANY_REQUESTS" in p for p in pages) == LOADS - 100
     # Which limit: the daily credits (the loads came one at a time, never concurrently), and
     # now nobody of the organisation can even sign in.
     with pytest.raises(ZohoError) as error:
@@ -102,7 +102,7 @@ def test_reloading_the_review_costs_zoho_nothing_within_the_cache_time(
     before = crm_calls()
     pages = [client.get(url) for _ in range(LOADS)]
     assert {p.status_code for p in pages} == {200}
-    assert crm_calls() - before == 3  # fields, count and sample, once
+    assert crm_calls() - before == 4  # fields, count, the view's filter and sample, once
 
 
 def test_the_per_person_limit_holds_and_opens_again_the_next_minute(
@@ -117,15 +117,15 @@ def test_the_per_person_limit_holds_and_opens_again_the_next_minute(
 
     assert crm_calls() - before == settings.ZOHO_PAGE_READS_PER_PERSON == 30
     slowed = [p for p in pages if p.status_code == 429]
-    # The fields once, then two calls a page: 14 pages, and the 15th page's count is the 30th.
-    assert len(slowed) == LOADS - 14
+    # The fields once, then three calls a page: 9 pages; the 10th makes the 29th and 30th.
+    assert len(slowed) == LOADS - 9
     page = slowed[-1].content.decode()
     assert "at most 30 Zoho calls a minute per person" in page and "Please wait" in page
     assert slowed[-1]["Retry-After"] == "55"
 
     frozen.move(60)
     assert client.get(url).status_code == 200
-    assert crm_calls() - before == 32
+    assert crm_calls() - before == 33
 
 
 def test_the_team_limit_holds_for_everyone_and_credits_stay_for_signing_in(

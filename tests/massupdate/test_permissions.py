@@ -3,10 +3,10 @@ the history and the team's updates, is told why she cannot start one and whom to
 every write she tries anyway is refused before anything is queued or sent to Zoho."""
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 
 from crmupdate.accounts.models import Member
 from crmupdate.massupdate.models import Draft, MassUpdate, Step, StepStatus
+from crmupdate.massupdate.undo.models import Undo
 from crmupdate.zohosim.models import ApiCall
 from tests.fixtures_sim import ADMIN_EMAIL, SALES_REP_EMAIL, SEED_CVID
 from tests.massupdate.conftest import change, make_draft, run_update, run_worker
@@ -32,9 +32,19 @@ def sams_update(sam, sim, fast_worker):
     return update
 
 
+def work_queued():
+    """Everything the worker has to do: rows with a due time, and updates and undos."""
+    return (
+        sorted(Step.objects.filter(due_at__isnull=False).values_list("pk", "due_at", "status")),
+        sorted(Undo.objects.filter(due_at__isnull=False).values_list("pk", "due_at", "status")),
+        MassUpdate.objects.count(),
+        Undo.objects.count(),
+    )
+
+
 def nothing_happens():
     """What the simulator was asked and what the worker was given, to compare afterwards."""
-    return ApiCall.objects.count(), DBTaskResult.objects.count(), MassUpdate.objects.count()
+    return ApiCall.objects.count(), work_queued()
 
 
 def test_the_sales_rep_is_told_why_on_the_dashboard_and_offered_no_way_to_start(
