@@ -1,12 +1,12 @@
 """The organisation's daily Zoho API credits against page loads.
 
 Reproduced first: with nothing in the way, reloading the review page spends the
-organisation's simulated daily credits (three Zoho calls a load: the view's count, its filter
-and a sample) until Zoho answers 429 TOO_MANY_REQUESTS "Number of API requests for the 24
-hour period is exceeded": the *daily credits* limit, not concurrency (the loads come one after another).
-Then nobody of the organisation can even sign in. With the page cache and the page limits,
-the same loads leave the credits alone. Time is frozen and moved by patching
-`timezone.now`, never slept through.
+organisation's simulated daily credits (three Zoho calls a load: the view's count, its
+filter and a sample) until Zoho answers 429 TOO_MANY_REQUESTS "Number of API requests for
+the 24 hour period is exceeded": the *daily credits* limit, not concurrency (the loads come
+one after another). Then nobody of the organisation can even sign in. With the page cache
+and the page limits, the same loads leave the credits alone. Time is frozen and moved by
+patching `timezone.now`, never slept through.
 """
 
 from datetime import timedelta
