@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from crmupdate.accounts.decorators import team_required
 from crmupdate.history import export, selectors
-from crmupdate.history.filters import STATUS_CHOICES, HistoryFilterForm, options_html
+from crmupdate.history.filters import STATUS_CHOICES, HistoryFilterForm, options_marked
 from crmupdate.history.options import filter_options_for
 from crmupdate.massupdate.fieldforms import person_zone
 
@@ -71,9 +71,9 @@ def history_list(request: HttpRequest) -> HttpResponse:
         values = form.cleaned_data
         context.update(
             viewer_zone=zone.key,
-            module_options=options_html(options.modules, values.get("module")),
-            person_options=options_html(options.people, values.get("person")),
-            status_options=options_html(STATUS_CHOICES, values.get("status", "")),
+            module_options=options_marked(options.modules, values.get("module")),
+            person_options=options_marked(options.people, values.get("person")),
+            status_options=options_marked(STATUS_CHOICES, values.get("status", "")),
         )
     response = render(request, template, context)
     # The same URL answers with the whole page or the table: caches must keep both apart.

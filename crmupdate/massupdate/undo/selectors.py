@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -145,48 +144,16 @@ class UndoCell:
     reason: str = ""
 
 
-# What an update's backups allow, as `undo_cell_columns` reads it.
+# What an update's backups allow, as the history reads it for many updates at once (its
+# rows query, `crmupdate.history.selectors`, applies the rule of `undo_state` in SQL).
 CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE = "available", "expired", "incomplete"
-
-
-def undo_cell_columns(update_id: str) -> tuple[str, list[Any]]:
-    """Two select-list columns for history rows, by correlated look-ups on `update_id` (the
-    SQL of the update's id column): the status of the update's undo, if it has one, and what
-    its backups allow (CELL_*, or NULL when it has none).
-
-    Only the backups of steps that reached Zoho and finished count ("ran"); of those, the
-    ones kept (complete or expired) decide: undo is available when every kept backup is
-    complete and not past its expiry, else they have expired; with ran steps but none kept,
-    the backup is incomplete. The page reads these in its own query (no query per row, and no
-    second query per page)."""
-    undo, backup, step = Undo._meta.db_table, Backup._meta.db_table, Step._meta.db_table
-    sql = f"""
-        (SELECT u.status FROM {undo} u WHERE u.update_id = {update_id}),
-        (SELECT CASE
-            WHEN SUM(CASE WHEN b.status IN (%s, %s) THEN 1 ELSE 0 END) > 0 THEN
-                CASE WHEN SUM(CASE WHEN b.status = %s OR (b.status = %s AND b.expires_at <= %s)
-                                   THEN 1 ELSE 0 END) = 0
-                     THEN '{CELL_AVAILABLE}' ELSE '{CELL_EXPIRED}' END
-            WHEN COUNT(*) > 0 THEN '{CELL_INCOMPLETE}'
-         END
-         FROM {backup} b JOIN {step} s ON s.id = b.step_id
-         WHERE b.update_id = {update_id} AND s.job_id <> '' AND s.status IN (%s, %s))"""  # noqa: S608  (our table names; values are parameters)
-    params: list[Any] = [
-        BackupStatus.COMPLETE.value,
-        BackupStatus.EXPIRED.value,
-        BackupStatus.EXPIRED.value,
-        BackupStatus.COMPLETE.value,
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        StepStatus.COMPLETED.value,
-        StepStatus.FAILED.value,
-    ]
-    return sql, params
 
 
 def undo_cell_of(
     *, finished: bool, undo_status: str | None, backups: str | None
 ) -> UndoCell | None:
-    """A history row's undo cell from `undo_cell_columns` (None: the row says nothing)."""
+    """A history row's undo cell from its undo's status and what its backups allow (CELL_*,
+    None when it has none); None: the row says nothing."""
     if undo_status:
         return UndoCell(undo_status=undo_status)
     if not finished or not backups:
