@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
-from crmupdate.history.cursors import Cursor, cursor_parse
+from crmupdate.history.cursors import MAX_ID, Cursor, cursor_parse
 from crmupdate.massupdate.models import UpdateStatus
 
 # The statuses a person filters by, each covering one or more stored statuses.
@@ -71,7 +71,7 @@ class CursorField(forms.CharField):
 class HistoryFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search", strip=True)
     module = forms.CharField(required=False, max_length=100, label="Module")
-    person = forms.IntegerField(required=False, min_value=1, label="Person")
+    person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Person")
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES, label="Status")
     since = forms.DateField(required=False, label="From")
     until = forms.DateField(required=False, label="To")
@@ -105,17 +105,26 @@ class HistoryFilterForm(forms.Form):
             module=data.get("module") or "",
             person=data.get("person"),
             statuses=STATUS_GROUPS[status][1] if status in STATUS_GROUPS else (),
-            since=_day_start(since, zone) if since else None,
-            until=_day_start(until + dt.timedelta(days=1), zone) if until else None,
+            since=_day_start(since, zone) if since and since > _FIRST_DAY else None,
+            until=_day_start(until + dt.timedelta(days=1), zone)
+            if until and until < _LAST_DAY
+            else None,
             words=self.words(),
         )
+
+
+# The calendar's first and last days hold no update, and their starts in some time zones are
+# outside the calendar in UTC: from the first day or to the last one means no bound at all.
+_FIRST_DAY, _LAST_DAY = dt.date.min + dt.timedelta(days=1), dt.date.max - dt.timedelta(days=1)
 
 
 def _day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
-def options_marked(choices: Iterable[tuple[Any, str]], selected: Any) -> list[tuple[str, str, bool]]:
+def options_marked(
+    choices: Iterable[tuple[Any, str]], selected: Any
+) -> list[tuple[str, str, bool]]:
     """A filter's choices as (value, label, chosen) for its `<select>`: the comparison is made
     here once, not per option in the template."""
     chosen = "" if selected is None else str(selected)

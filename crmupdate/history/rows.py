@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES, UpdateStatus
-from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of
+from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of, undo_status_label
 
 # A row: a plain dict (the template engine reads dict keys faster than attributes).
 HistoryRow = dict[str, Any]
 
 STATUS_LABELS = dict(UpdateStatus.choices)
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-UNDONE = frozenset({UpdateStatus.COMPLETED, UpdateStatus.COMPLETED_WITH_FAILURES})
 
 
 def change_lines(values: dict[str, Any]) -> list[str]:
@@ -60,7 +59,7 @@ def _undo_texts(cell: UndoCell | None) -> tuple[str, str]:
     if cell is None:
         return "", ""
     if cell.undo_status:
-        return ("Undone" if cell.undo_status in UNDONE else "Being undone"), ""
+        return undo_status_label(cell.undo_status), ""
     if cell.available:
         return "Undo this update", ""
     return "", f"Cannot be undone: {cell.reason.lower()}"

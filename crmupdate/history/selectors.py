@@ -21,13 +21,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
 from crmupdate.accounts.models import Member
-from crmupdate.history.cursors import Cursor
+from crmupdate.history.cursors import MAX_ID, Cursor
 from crmupdate.history.filters import HistoryFilters
 from crmupdate.history.rows import STATUS_LABELS, HistoryRow, row_present
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
@@ -256,6 +256,8 @@ def history_count(*, team: Any, filters: HistoryFilters, cap: int = COUNT_CAP) -
 
 def history_row(*, team: Any, pk: int, zone: ZoneInfo) -> HistoryRow:
     """One of the team's updates as a table row; another team's is a 404."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such update")
     found = _rows(
         ["team_id = %s", "id = %s"], [getattr(team, "pk", team), pk], order="DESC", limit=1
     )
@@ -304,39 +306,28 @@ def history_filter_options(*, team: Any) -> FilterOptions:
     return options
 
 
-# --- CSV export ----------------------------------------------------------------------------------
-
-EXPORT_COLUMNS: Sequence[tuple[str, str]] = (
-    ("id", "Update"),
-    ("created_at", "Started"),
-    ("finished_at", "Finished"),
-    ("created_by_name", "Person"),
-    ("created_by_email", "Email"),
-    ("module_label", "Module"),
-    ("view_name", "View"),
-    ("cvid", "View ID"),
-    ("summary", "Changes"),
-    ("field_names", "Fields"),
-    ("job_ids", "Zoho job IDs"),
-    ("status", "Status"),
-    ("updated_count", "Updated"),
-    ("failed_count", "Failed"),
-    ("not_updated_count", "Not updated"),
-    ("total_count", "Total"),
-    ("record_count", "Records in view at review"),
-    ("last_error_code", "Zoho error code"),
-    ("last_error_explanation", "Explanation"),
-)
+# --- Spreadsheet export -------------------------------------------------------------------------
 
 
 def history_export_values(
-    *, team: Any, filters: HistoryFilters, chunk_size: int = 2_000
+    *, team: Any, filters: HistoryFilters, fields: Sequence[str], chunk_size: int = 2_000
 ) -> Iterator[tuple[Any, ...]]:
-    """Every matching update, newest first, as tuples in EXPORT_COLUMNS order (streamed from
-    the database in chunks: a server-side cursor on PostgreSQL)."""
-    qs = history_queryset(team=team, filters=filters).order_by("-created_at", "-pk")
-    names = [name for name, _ in EXPORT_COLUMNS]
-    return qs.values_list(*names).iterator(chunk_size=chunk_size)
+    """Every matching update, newest first, as tuples of `fields` (streamed from the database
+    in chunks: a server-side cursor on PostgreSQL). Besides the update's own columns:
+    `undo_status`, `undone_by`, `undone_at` (its undo, if any) and `undo_of` (for an undo's
+    own entry, the update it undoes)."""
+    undo = Undo.objects.filter(update=OuterRef("pk"))
+    qs = (
+        history_queryset(team=team, filters=filters)
+        .annotate(
+            undo_status=Subquery(undo.values("status")[:1]),
+            undone_by=Subquery(undo.values("created_by_name")[:1]),
+            undone_at=Subquery(undo.values("finished_at")[:1]),
+            undo_of=Subquery(Undo.objects.filter(entry=OuterRef("pk")).values("update_id")[:1]),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    return qs.values_list(*fields).iterator(chunk_size=chunk_size)
 
 
 def status_label(status: str) -> str:

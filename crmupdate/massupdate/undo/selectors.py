@@ -4,7 +4,7 @@ its results. Every query starts from the signed-in person's team."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from crmupdate.massupdate.models import (
     MassUpdate,
     Step,
     StepStatus,
+    UpdateStatus,
 )
 from crmupdate.massupdate.undo.models import (
     Backup,
@@ -28,6 +29,8 @@ from crmupdate.massupdate.undo.models import (
     UndoRecord,
 )
 
+# The largest id a table holds (bigint): a URL's or a filter's larger number names nothing.
+MAX_ID = 2**63 - 1
 PER_PAGE_READ = 200
 PER_CALL_WRITE = 100
 
@@ -165,7 +168,36 @@ def undo_cell_of(
     return UndoCell(reason="Its backup is incomplete.")
 
 
+def undo_status_label(status: str) -> str:
+    """An undo's status as the history says it ("Undone", by whom and when, beside it)."""
+    if status in (UpdateStatus.COMPLETED, UpdateStatus.COMPLETED_WITH_FAILURES):
+        return "Undone"
+    if status == UpdateStatus.FAILED:
+        return "Undo failed"
+    return "Being undone"
+
+
+def undo_entry_field_names(*, entry_ids: Iterable[int]) -> dict[int, str]:
+    """For undos' own history entries: the fields each undo puts back ("Lead Status,
+    Rating"), only those of the steps that ran (the entry's copy of the update's field names
+    lists every step's, run or not)."""
+    plans = dict(Undo.objects.filter(entry_id__in=list(entry_ids)).values_list("entry_id", "plan"))
+    backup_ids = {pk for plan in plans.values() for pk in plan or []}
+    changes = dict(Backup.objects.filter(pk__in=backup_ids).values_list("pk", "step__changes"))
+    names = {}
+    for entry_id, plan in plans.items():
+        labels = [
+            str(c.get("label") or c.get("api_name"))
+            for backup_id in reversed(plan or [])  # a plan runs the last step first
+            for c in changes.get(backup_id) or []
+        ]
+        names[entry_id] = ", ".join(dict.fromkeys(labels))
+    return names
+
+
 def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
+    if pk > MAX_ID:
+        raise Http404("No such update")
     update = MassUpdate.objects.filter(team=team, pk=pk).prefetch_related("steps").first()
     if update is None:
         raise Http404("No such update")
@@ -174,6 +206,8 @@ def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
 
 def undo_entry_target(*, team: Any, pk: int) -> int | None:
     """If update `pk` is an undo's row in the history: the undone update's id."""
+    if pk > MAX_ID:
+        return None
     return Undo.objects.filter(team=team, entry_id=pk).values_list("update_id", flat=True).first()
 
 
