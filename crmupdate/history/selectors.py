@@ -114,7 +114,7 @@ def _conditions(*, team: Any, filters: HistoryFilters) -> tuple[list[str], list[
 
 
 def history_queryset(*, team: Any, filters: HistoryFilters) -> QuerySet[MassUpdate]:
-    """The team's updates matching the filters (unordered), for the count and the CSV."""
+    """The team's updates matching the filters (unordered), for the count and the exports."""
     sql, params = _conditions(team=team, filters=filters)
     where = RawSQL(" AND ".join(sql), params, output_field=BooleanField())  # noqa: S611
     return MassUpdate.objects.filter(team=team).filter(where)

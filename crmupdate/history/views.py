@@ -1,5 +1,5 @@
 """The team history: the page (and its table fragment for htmx), one row (running rows refresh
-themselves), the CSV download, and the benchmark's floor page.
+themselves), the CSV and Excel downloads, and the benchmark's floor page.
 
 Filters, search and the page position live in the query string, so every state is a
 shareable URL and the back button works; htmx swaps only the table and pushes the URL.

@@ -250,3 +250,20 @@ def test_the_excel_download_keeps_times_in_the_zone(sam_client, sam):
     add_update(sam)
     sheet = load_workbook(io.BytesIO(download(sam_client, kind="xlsx")[1])).active
     assert sheet["B2"].is_date and sheet["B2"].value == dt.datetime(2026, 3, 10, 4, 0)
+
+
+def test_a_failing_query_is_an_error_page_not_a_csv_cut_short(sam_client, sam, monkeypatch):
+    """The CSV's query runs before the response starts: a database failure is a server
+    error (logged, the friendly 500 page), never a "200 OK" whose file stops short."""
+    from django.db import DatabaseError
+
+    from crmupdate.history import selectors
+
+    def failing(**kwargs):
+        raise DatabaseError("the database went away")
+        yield  # a generator, like the real one: nothing runs until the first row is asked
+
+    add_update(sam)
+    monkeypatch.setattr(selectors, "history_export_values", failing)
+    with pytest.raises(DatabaseError):
+        sam_client.get("/history/export.csv")  # raised while making the response
