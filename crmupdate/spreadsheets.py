@@ -110,7 +110,7 @@ def _xlsx_cell(sheet: Any, value: Any, kind: Kind, zone: ZoneInfo) -> Any:
         return None
     if isinstance(value, dt.datetime):
         # Excel has no time zones: the wall-clock time where the person is.
-        return value.astimezone(zone).replace(tzinfo=None)
+        return value.astimezone(zone).replace(tzinfo=None, microsecond=0)  # as the CSV: seconds
     if kind is Kind.NUMBER and isinstance(value, int | float | Decimal):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", value if isinstance(value, str) else str(value))
