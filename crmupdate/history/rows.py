@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES, UpdateStatus
+from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES
+from crmupdate.massupdate.statuses import update_status_word
 from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of, undo_status_label
 
 # A row: a plain dict (the template engine reads dict keys faster than attributes).
 HistoryRow = dict[str, Any]
 
-STATUS_LABELS = dict(UpdateStatus.choices)
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -75,6 +75,7 @@ def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
     done = min(total, updated + failed)
     detail_url, row_url, undo_url = _url_patterns()
     running = status not in FINISHED_UPDATE_STATUSES
+    word = update_status_word(status)
     undo_link, undo_reason = _undo_texts(
         undo_cell_of(
             finished=not running, undo_status=values["undo_status"], backups=values["undo_backups"]
@@ -95,7 +96,8 @@ def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
         "changes": change_lines(values),
         "job_ids": values["job_ids"].split(),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
+        "status_label": str(word.label),
+        "status_tone": word.tone,
         "counts": f"{updated:,} / {failed:,} / {total:,}",
         # progress bar of a running row: value, max, percent
         "progress": (str(done), str(total or 1), f"{round(100 * done / total) if total else 0}%")

@@ -29,8 +29,9 @@ from django.utils import timezone
 from crmupdate.accounts.models import Member
 from crmupdate.history.cursors import MAX_ID, Cursor
 from crmupdate.history.filters import HistoryFilters
-from crmupdate.history.rows import STATUS_LABELS, HistoryRow, row_present
+from crmupdate.history.rows import HistoryRow, row_present
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
+from crmupdate.massupdate.statuses import update_status_label
 from crmupdate.massupdate.undo.models import Backup, BackupStatus, Undo
 from crmupdate.massupdate.undo.selectors import CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE
 
@@ -331,4 +332,4 @@ def history_export_values(
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return update_status_label(status)
