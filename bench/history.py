@@ -199,9 +199,10 @@ def _export_measure(client, rows, wanted: int, member, kind: str) -> None:  # ty
         else:
             growth = (peak_rss - rss_before) / 1024
             print(
-                f"{kind.upper()} export since {since}: {lines - 1:,} rows, {size / 1024 / 1024:.1f} MiB in "
-                f"{elapsed:.2f}s; RSS {rss_before / 1024:.1f} MiB before, peak "
-                f"{peak_rss / 1024:.1f} MiB (+{growth:.1f} MiB)"
+                f"{kind.upper()} export since {since}: {lines - 1:,} rows, "
+                f"{size / 1024 / 1024:.1f} MiB in {elapsed:.2f}s; "
+                f"RSS {rss_before / 1024:.1f} MiB before, "
+                f"peak {peak_rss / 1024:.1f} MiB (+{growth:.1f} MiB)"
             )
 
 
