@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "0PDmyxSybPzNXYDd4MBJy2-gAlUgZeKbSAO9UuKV_Zo=")
 os.environ.setdefault("HTTPS", "0")
+# The suite runs against the practice CRM, which DEBUG off (as here) mounts only when asked.
+os.environ.setdefault("ZOHOSIM_ENABLED", "1")
 os.environ.setdefault("ZOHOSIM_JOB_SECONDS_PER_RECORD", "0")
 os.environ.setdefault("ZOHOSIM_JOB_START_DELAY", "0")
 # The Zoho client keeps HTTP connections to the live server alive; with persistent database
