@@ -59,6 +59,16 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def private_file_create(path: Path) -> None:
+    """Create `path` (empty) readable by its owner only, unless it exists. Used for the SQLite
+    database: tokens in it are encrypted, the rest of the team's data is not. SQLite gives its
+    -wal and -shm files the database file's mode."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
 def env_url(name: str, default: str) -> str:
     raw = os.environ.get(name, default).strip().rstrip("/")
     parts = urlsplit(raw)
@@ -211,10 +221,7 @@ if os.environ.get("DATABASE_URL"):
         )
     }
 else:
-    # Created readable by its owner only (tokens are encrypted, the rest of the team's data
-    # is not); SQLite gives its -wal and -shm files the same mode.
-    if not SQLITE_PATH.exists():
-        os.close(os.open(SQLITE_PATH, os.O_CREAT | os.O_WRONLY, 0o600))
+    private_file_create(SQLITE_PATH)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
