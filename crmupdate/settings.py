@@ -5,6 +5,7 @@ One file for every environment. Development defaults are safe; malformed values 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -63,10 +64,8 @@ def private_file_create(path: Path) -> None:
     """Create `path` (empty) readable by its owner only, unless it exists. Used for the SQLite
     database: tokens in it are encrypted, the rest of the team's data is not. SQLite gives its
     -wal and -shm files the database file's mode."""
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        pass
 
 
 def env_url(name: str, default: str) -> str:

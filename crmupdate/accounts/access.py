@@ -1,5 +1,6 @@
 """Does Zoho still accept this person? Asked again at least every ZOHO_ACCESS_RECHECK_SECONDS
-by every page that shows the team's data, so access ends soon after Zoho access ends.
+by every page that shows the team's data, so access ends soon after Zoho access ends (0 turns
+the re-check off; access then ends at the next token refresh Zoho refuses).
 
 Pages such as the history read only our own database; without this check a person whose Zoho
 grant was revoked (by themselves, an administrator, or Zoho) could read them for as long as
@@ -35,6 +36,8 @@ def zoho_access_recheck(*, connection: ZohoConnection) -> bool:
     """False when Zoho no longer accepts the person's sign-in: the connection is then marked
     as needing sign-in and every session of the person is signed out. True otherwise,
     including when Zoho cannot be reached (asked again on the next page)."""
+    if float(settings.ZOHO_ACCESS_RECHECK_SECONDS) <= 0:
+        return True  # re-checking is turned off
     if zoho_access_checked_recently(user_id=connection.user_id):
         return True
     try:

@@ -27,7 +27,8 @@ def team_required(*, allow_reauth: bool = False) -> Callable[[View], View]: ...
 def team_required(view: View | None = None, *, allow_reauth: bool = False) -> Any:
     """Signed in, member of a team, and (unless `allow_reauth`) with a Zoho connection Zoho
     still accepts, asked again at least every ZOHO_ACCESS_RECHECK_SECONDS (see
-    `crmupdate.accounts.access`; a person Zoho no longer accepts is signed out). Sets `request.member` and `request.team` for the view.
+    `crmupdate.accounts.access`; a person Zoho no longer accepts is signed out). Sets
+    `request.member` and `request.team` for the view.
 
     Signed out: to the sign-in page, coming back here afterwards. Saved Zoho sign-in refused
     or disconnected: to the "sign in again" page, coming back here afterwards. htmx requests

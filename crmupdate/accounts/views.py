@@ -58,9 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if member is None:
         return render(request, "accounts/no_team.html", status=403)
     connection = connection_for_user(user=request.user)
-    if connection is not None and connection.usable:
-        if not zoho_access_recheck(connection=connection):
-            return reauth_redirect(request)
+    usable = connection is not None and connection.usable
+    if usable and connection is not None and not zoho_access_recheck(connection=connection):
+        return reauth_redirect(request)
     return render(
         request,
         "accounts/dashboard.html",
