@@ -346,6 +346,7 @@ def test_each_seed_error_is_stored_and_explained_on_the_page(
         # Zoho refused the token refresh too, which signs the person out everywhere: they
         # read the explanation once they are back.
         assert signed_in.get(f"/updates/{update.pk}/")["Location"].startswith("/signin/")
+        member.user.refresh_from_db()
         signed_in.force_login(member.user)
 
     page = signed_in.get(f"/updates/{update.pk}/").content.decode()
