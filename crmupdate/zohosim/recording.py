@@ -86,9 +86,9 @@ def api_call_record(
         user=user,
         host=host,
         method=request.method or "",
-        path=path,
-        query=query,
-        body=body,
+        path=_storable(path)[:500],
+        query=_storable(query),
+        body=_storable(body),
         status=status,
         response_code=response_code[:60],
         created=timezone.now(),
@@ -96,6 +96,12 @@ def api_call_record(
     if call.pk % PRUNE_EVERY == 0:
         api_calls_prune()
     return call
+
+
+def _storable(text: str) -> str:
+    """PostgreSQL stores no NUL character in text: a call that carried one is logged with
+    U+FFFD in its place (the call itself is answered as Zoho would)."""
+    return text.replace("\x00", "\ufffd")
 
 
 def api_calls_prune() -> int:

@@ -76,3 +76,18 @@ def test_new_calls_prune_the_log_as_they_arrive(settings, monkeypatch, crm_as):
 
     assert not ApiCall.objects.filter(pk=old.pk).exists()
     assert ApiCall.objects.filter(path="/crm/v2/org").exists()
+
+
+def test_a_call_with_nul_characters_and_a_long_path_is_answered_and_logged(crm_as):
+    """PostgreSQL stores no NUL and the path column has 500 characters; neither may turn a
+    call into a server error."""
+    crm = crm_as()
+
+    answer = crm("POST", "Leads/actions/mass_update?x=a%00b", raw='{"cvid": "a\x00b"}')
+    long_path = crm.get("Leads/" + "9" * 2000)
+
+    assert answer.status_code < 500 and long_path.status_code < 500
+    nul_call, long_call = reversed(ApiCall.objects.order_by("-pk")[:2])
+    assert "\x00" not in nul_call.query + nul_call.body
+    assert "a\ufffdb" in nul_call.body
+    assert long_call.path.startswith("/crm/v2/Leads/999") and len(long_call.path) == 500
