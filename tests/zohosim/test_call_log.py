@@ -91,3 +91,20 @@ def test_a_call_with_nul_characters_and_a_long_path_is_answered_and_logged(crm_a
     assert "\x00" not in nul_call.query + nul_call.body
     assert "a\ufffdb" in nul_call.body
     assert long_call.path.startswith("/crm/v2/Leads/999") and len(long_call.path) == 500
+
+
+@pytest.mark.parametrize("field", ["client_id", "user"])
+def test_a_nul_in_the_sign_in_page_is_refused_like_any_unknown_value(client, sim, field):
+    params = {"client_id": "1000.X\x00", "response_type": "code", "scope": "ZohoCRM.org.READ",
+              "redirect_uri": "http://testserver/oauth/complete/zoho/"}  # fmt: skip
+    if field == "user":
+        from django.conf import settings
+
+        params["client_id"] = settings.ZOHO_CLIENT_ID
+    answer = client.post(
+        "/zohosim/accounts/oauth/v2/auth?" + "&".join(f"{k}={v}" for k, v in params.items()),
+        {"user": "sam.ops@zylker.example\x00"},
+    )
+
+    assert answer.status_code in (200, 400)
+    assert "code=" not in answer.get("Location", "")
