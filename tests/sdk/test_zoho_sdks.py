@@ -8,6 +8,7 @@ read back equal to what the simulator's database holds.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from crmupdate.zohosim.models import SimField, SimModule, SimRecord
 from crmupdate.zohosim.versions import NEWER_THAN_V2
 from tests.fixtures_sim import ADMIN_EMAIL
+from tests.zoho import seed_responses
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +32,21 @@ TOLERATED = {
     "generated_type: 'subform' is not one of ['default', 'web', 'custom', 'linking']",
     "number_separator: 'Comma' is not one of ['Space']",
 }
+# For v2 the seed outranks the SDK. The seed's messages the SDKs' message enums do not list
+# (e.g. "the cvid given seems to be invalid", "This field cannot be updated in the Mass
+# Update": the enums hold other wordings) are kept as recorded; README, "Conformance".
+SEED_MESSAGES = {json.loads(seed.body).get("message") for seed in seed_responses.ALL} | {
+    entry.get("message")
+    for seed in seed_responses.ALL
+    for entry in json.loads(seed.body).get("data", [])
+}
 TRADE_SHOW = "Trade-show leads"
+
+
+def tolerated(violation: str) -> bool:
+    return violation in TOLERATED or any(
+        violation.startswith(f"message: {message!r} is not one of") for message in SEED_MESSAGES
+    )
 
 
 def api_name(value: Any) -> Any:
@@ -43,12 +59,17 @@ def judged(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for result in results:
         label = f"{result['op']} {result['args'].get('module', '')}".strip()
         assert "error" not in result, f"{label}: {result['error']}\n{result['traceback']}"
-        assert set(result["violations"]) <= TOLERATED, f"{label}: {result['violations']}"
+        violations = [v for v in result["violations"] if not tolerated(v)]
+        assert not violations, f"{label}: {violations}"
     return results
 
 
 def by_label(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {f"{r['op']} {r['args'].get('module', '')}".strip(): r for r in judged(results)}
+    """Answers keyed "op module" (and " id" for one view)."""
+    return {
+        " ".join(str(p) for p in (r["op"], r["args"].get("module"), r["args"].get("id")) if p): r
+        for r in judged(results)
+    }
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -57,11 +78,13 @@ def test_the_sdk_reads_every_kind_of_metadata(version, sdk_run, sim):
         SimModule.objects.filter(org=sim.org, api_supported=True).order_by("sequence_number")
     )
     trade_show = sim.view("Leads", TRADE_SHOW)
+    grouped = sim.view("Leads", "Rita's hot leads")  # two criteria joined by "and"
     steps: list[dict[str, Any]] = [{"op": "modules"}]
     steps += [{"op": "fields", "module": m.api_name} for m in described]
     steps += [
         {"op": "custom_views", "module": "Leads"},
         {"op": "custom_view", "module": "Leads", "id": trade_show.zoho_id},
+        {"op": "custom_view", "module": "Leads", "id": grouped.zoho_id},
         {"op": "current_user"},
         {"op": "org"},
     ]
@@ -98,13 +121,18 @@ def test_the_sdk_reads_every_kind_of_metadata(version, sdk_run, sim):
     views = answers["custom_views Leads"]["body"]
     shown = {v["id"] for v in views["custom_views"]}
     assert str(trade_show.zoho_id) in {str(i) for i in shown}
-    (detail,) = answers["custom_view Leads"]["body"]["custom_views"]
+    (detail,) = answers[f"custom_view Leads {trade_show.zoho_id}"]["body"]["custom_views"]
     criteria = detail["criteria"]
     assert api_name(criteria["field"]) == trade_show.criteria["field"]["api_name"]
     assert criteria["comparator"] == trade_show.criteria["comparator"]
     assert criteria["value"] == trade_show.criteria["value"]
     if version == "v2":
         assert criteria["field"] == "Lead_Source"
+    (detail,) = answers[f"custom_view Leads {grouped.zoho_id}"]["body"]["custom_views"]
+    assert detail["criteria"]["group_operator"] == grouped.criteria["group_operator"]
+    assert [
+        (api_name(c["field"]), c["comparator"], c["value"]) for c in detail["criteria"]["group"]
+    ] == [(c["field"]["api_name"], c["comparator"], c["value"]) for c in grouped.criteria["group"]]
 
     (me,) = answers["current_user"]["body"]["users"]
     admin = sim.user(ADMIN_EMAIL)
@@ -206,3 +234,43 @@ def test_the_sdk_submits_mass_updates_and_follows_them(version, sdk_run, sim):
     assert job["total_count"] == len(in_view)
     assert job["updated_count"] == len(updated) == len([r for r in in_view if not r.locked])
     assert job["failed_count"] == len(in_view) - len(updated)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_sdk_understands_the_seeds_refusals(version, sdk_run, sim, slow_jobs):
+    """The seed's v2 answers to a wrong view, a field that cannot be mass updated and a
+    second update of a view whose job is still running, read by each SDK."""
+    cvid = sim.view_id("Leads", TRADE_SHOW)
+    data = {"No_of_Employees": 1000}
+    wrong_view, wrong_field, first, second = judged(
+        sdk_run(
+            version,
+            [
+                {"op": "mass_update", "module": "Leads", "data": data, "cvid": "73896400000009156"},
+                {
+                    "op": "mass_update",
+                    "module": "Leads",
+                    "data": {"Email": "x@y.example"},
+                    "cvid": cvid,
+                },
+                {"op": "mass_update", "module": "Leads", "data": data, "cvid": cvid},
+                {"op": "mass_update", "module": "Leads", "data": data, "cvid": cvid},
+            ],
+        )
+    )
+    (refused,) = wrong_view["body"]["data"]
+    assert (refused["__class__"], refused["code"], refused["details"]) == (
+        "APIException",
+        "INVALID_DATA",
+        {"api_name": "cvid"},
+    )
+    assert refused["message"] == "the cvid given seems to be invalid"
+    (refused,) = wrong_field["body"]["data"]
+    assert (refused["code"], refused["details"]) == ("INVALID_DATA", {"api_name": "Email"})
+    assert first["body"]["data"][0]["code"] == "SUCCESS"
+    assert second["status_code"] == 400
+    assert second["wrapper"] == "APIException"
+    assert (second["body"]["code"], second["body"]["details"]) == (
+        "ALREADY_SCHEDULED",
+        {"api_name": "cvid"},
+    )
