@@ -12,13 +12,9 @@ resource_path (the SDK caches field metadata there), and returns one result per 
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
 import subprocess
-import sys
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,45 +22,9 @@ from typing import Any
 import pytest
 
 from tests.fixtures_sim import ADMIN_EMAIL
+from tests.sdk.venvs import SDKS, sdk_venv
 
-ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-VENVS = ROOT / "var" / "sdk-venvs"
-# The SDK driven at each API version, and the package it imports.
-SDKS = {"v2": ("sdk2", "zcrmsdk"), "v8": ("sdk8", "zohocrmsdk")}
-
-
-def _pin(extra: str) -> str:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    (requirement,) = project["optional-dependencies"][extra]
-    return str(requirement)
-
-
-def sdk_venv(version: str) -> Path:
-    """The python of the SDK's virtualenv, made if missing (one maker at a time)."""
-    extra, package = SDKS[version]
-    pin = _pin(extra)
-    venv = VENVS / f"{extra}-{hashlib.sha256(pin.encode()).hexdigest()[:10]}"
-    python = venv / "bin" / "python"
-    ready = venv / "ready"
-    VENVS.mkdir(parents=True, exist_ok=True)
-    with open(VENVS / f"{extra}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not ready.exists():
-            steps = [
-                [sys.executable, "-m", "venv", "--clear", str(venv)],
-                [str(python), "-m", "pip", "install", "--quiet", pin],
-                [str(python), "-c", f"import {package}"],
-            ]
-            for command in steps:
-                done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-                if done.returncode != 0:
-                    pytest.fail(
-                        f"Zoho's SDK {pin} could not be installed for the {version} tests "
-                        f"({' '.join(command[-3:])}):\n{done.stdout}\n{done.stderr}"
-                    )
-            ready.write_text(pin + "\n")
-    return python
 
 
 @pytest.fixture(scope="session")

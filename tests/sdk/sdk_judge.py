@@ -47,6 +47,11 @@ def _check(key_data: Any, member_detail: dict[str, Any]) -> None:
     declared = member_detail.get("type", "")
     name = member_detail.get("name", "?")
     structure = member_detail.get("structure_name")
+    if declared == "List" and not isinstance(key_data, list):
+        VIOLATIONS.append(f"{name}: declared List, got {_json_kind(key_data)} {key_data!r:.80}")
+        return
+    if declared == "List":  # items: read one by one below this call (checked there if typed)
+        return
     if declared.endswith("util.Choice") or structure and str(structure).endswith("util.Choice"):
         allowed = member_detail.get("values")
         if not isinstance(key_data, (str, int, bool)):

@@ -9,6 +9,7 @@ read back equal to what the simulator's database holds.
 from __future__ import annotations
 
 import json
+import subprocess
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from crmupdate.zohosim.models import SimField, SimModule, SimRecord
 from crmupdate.zohosim.versions import NEWER_THAN_V2
 from tests.fixtures_sim import ADMIN_EMAIL
+from tests.sdk.venvs import SDKS, pin
 from tests.zoho import seed_responses
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -158,7 +160,14 @@ def test_the_sdk_reads_and_updates_records(version, sdk_run, sim):
     in_view = sim.view_records("Leads", TRADE_SHOW)
     assert 0 < len(in_view) <= 200  # one page
     ids = unlocked_ids(in_view, 3)
-    fields = ["Last_Name", "No_of_Employees", "Lead_Source"]
+    # One field of each kind a record carries: the SDK reads each value by the field's type.
+    fields = [
+        *("Last_Name", "No_of_Employees", "Lead_Source", "Salutation", "Email", "Website"),
+        *("Annual_Revenue", "Email_Opt_Out", "Converted_Date_Time", "Interests"),
+        *("Follow_Up_Date", "Discount_Rate", "Score_Weight", "Referred_By", "Account_Manager"),
+        *("Lead_Number", "Expected_Value", "Owner", "Created_Time", "Layout", "Tag"),
+    ]
+    compared = ("Last_Name", "No_of_Employees", "Annual_Revenue", "Email_Opt_Out", "Interests")
     steps = [
         {
             "op": "records",
@@ -175,9 +184,12 @@ def test_the_sdk_reads_and_updates_records(version, sdk_run, sim):
     read = {str(r["id"]): r for r in by_view["body"]["data"]}
     assert set(read) == set(stored)
     for record_id, record in read.items():
-        assert record["Last_Name"] == stored[record_id]["Last_Name"]
-        assert record["No_of_Employees"] == stored[record_id].get("No_of_Employees")
         assert record["Lead_Source"] == "Trade Show"
+        for name in compared:
+            assert record.get(name) == stored[record_id].get(name), (record_id, name)
+        if stored[record_id].get("Follow_Up_Date"):
+            assert record["Follow_Up_Date"] == stored[record_id]["Follow_Up_Date"]
+        assert str(record["Owner"]["id"]) == stored[record_id]["Owner"]["id"]
     assert [str(r["id"]) for r in by_ids["body"]["data"]] == ids
 
     assert update["wrapper"] == "ActionWrapper"
@@ -274,3 +286,19 @@ def test_the_sdk_understands_the_seeds_refusals(version, sdk_run, sim, slow_jobs
         "ALREADY_SCHEDULED",
         {"api_name": "cvid"},
     )
+
+
+def test_each_judge_is_the_pinned_sdk(sdk_pythons):
+    for version, (extra, _) in SDKS.items():
+        name, _, wanted = pin(extra).partition("==")
+        found = subprocess.run(
+            [
+                str(sdk_pythons[version]),
+                "-c",
+                f"import importlib.metadata as m; print(m.version({name!r}))",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert found.stdout.strip() == wanted
