@@ -396,8 +396,8 @@ def display_value(field: Field | None, value: Any, *, time_zone: str | None = No
         return f"{local.day} {local:%b %Y, %H:%M} ({zone.key})"
     if field is not None and kind in {"picklist", "multiselectpicklist"}:
         labels = {p.actual_value: p.display_value for p in field.pick_list_values}
-        if isinstance(value, list):
-            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        if isinstance(value, list):  # a multi-select's set, written as Zoho writes it
+            return "; ".join(labels.get(str(v), str(v)) for v in value)
         return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
