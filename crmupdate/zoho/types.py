@@ -26,6 +26,11 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+def _items(value: Any) -> list[Any]:
+    """A JSON array's items; anything else (null, a stray true): none."""
+    return value if isinstance(value, list) else []
+
+
 def _api_name(value: Any) -> str:
     """A module or field named either way Zoho names it: v2 sends the API name as a string
     (a lookup's `module`, a view criterion's `field`), v2.1 and later send an object
@@ -232,7 +237,7 @@ class Field:
             custom_field=bool(d.get("custom_field", False)),
             pick_list_values=[
                 PicklistValue.from_api(p)
-                for p in (d.get("pick_list_values") or [])
+                for p in _items(d.get("pick_list_values"))
                 if isinstance(p, (dict, str))
             ],
             id=_s(d.get("id")),

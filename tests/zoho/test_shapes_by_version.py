@@ -41,6 +41,12 @@ def test_picklist_values_may_be_bare_strings():
     ]
 
 
+@pytest.mark.parametrize("sent", [True, None, "Hot", {"actual_value": "Hot"}])
+def test_picklist_values_that_are_no_list_are_none(sent):
+    # Found by tests/production/test_fuzz_forms.py: `"pick_list_values": true`.
+    assert Field.from_api({"api_name": "Rating", "pick_list_values": sent}).pick_list_values == []
+
+
 def test_a_views_module_is_read_from_either_shape_or_missing():
     assert (
         CustomView.from_api({"id": "1", "module": {"api_name": "Leads", "id": "2"}}).module
