@@ -182,7 +182,7 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
          "value__No_of_Employees": "1000", "value__Lead_Source": "Houston Showroom"},
     )  # fmt: skip
     assert response["Location"] == f"/updates/drafts/{draft.public_id}/review/"
-    zoho_api.get(f"{CRM}/Leads/actions/count", json={"count": 1243})
+    zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 1243})
     zoho_api.get(f"{CRM}/Leads", json={"data": [
         {"id": "9001", "Last_Name": "Acme", "No_of_Employees": 12,
          "Lead_Source": "San Francisco Showroom"},
@@ -209,7 +209,7 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
 def test_a_view_over_fifty_thousand_records_cannot_run(signed_in, member, zoho_api):
     mock_metadata(zoho_api)
     draft = make_draft(member, [change("No_of_Employees", 1000)], count=None)
-    zoho_api.get(f"{CRM}/Leads/actions/count", json={"count": 61250})
+    zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 61250})
     zoho_api.get(f"{CRM}/Leads", json={"data": [], "info": {}})
     page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
     assert "Zoho changes at most 50,000 records" in page
@@ -357,7 +357,7 @@ def test_review_works_when_zoho_cannot_count_the_view(signed_in, member, zoho_ap
     mock_metadata(zoho_api)
     draft = make_draft(member, [change("No_of_Employees", 1000, label="No. of Employees")])
     zoho_api.get(
-        f"{CRM}/Leads/actions/count",
+        f"{CRM}.1/Leads/actions/count",
         json={"code": "INVALID_URL_PATTERN", "details": {},
               "message": "Please check if the URL trying to access is a correct one",
               "status": "error"},
