@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from crmupdate.massupdate.fieldforms import Change, can_clear, to_change, value_field
 from crmupdate.zoho.types import CustomViewList, Field, Module
@@ -13,40 +15,56 @@ from crmupdate.zoho.types import CustomViewList, Field, Module
 MAX_CHANGES = 20
 
 
-def view_choices(view_list: CustomViewList | None) -> list[Any]:
-    """The module's default view first, then the others grouped as Zoho groups them."""
+@dataclass(frozen=True)
+class ViewOption:
+    id: str
+    name: str
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class ViewGroup:
+    label: str
+    views: list[ViewOption]
+
+
+def view_groups(view_list: CustomViewList | None) -> list[ViewGroup]:
+    """The views grouped as Zoho groups them, the module's default view first in its group.
+    The default view is only marked, never chosen for the person: it is often the widest."""
     if view_list is None:
         return []
     views = [v for v in view_list.views if v.id]
     default = next((v for v in views if v.id == view_list.default_id), None)
     default = default or next((v for v in views if v.default), None)
-    choices: list[Any] = []
-    if default is not None:
-        choices.append((default.id, f"{default.display_value} (default view)"))
-    groups: dict[str, list[tuple[str, str]]] = {}
+    groups: dict[str, list[ViewOption]] = {}
     for view in views:
-        if default is not None and view.id == default.id:
-            continue
         label = (
             view_list.category_labels.get(view.category) or view.category.replace("_", " ").title()
         )
-        groups.setdefault(label or "Views", []).append((view.id, view.display_value))
-    choices += list(groups.items())
-    return choices
+        option = ViewOption(view.id, view.display_value, default is not None and view is default)
+        group = groups.setdefault(label or _("Views"), [])
+        group.insert(0 if option.is_default else len(group), option)
+    return [ViewGroup(label, options) for label, options in groups.items()]
+
+
+def view_choices(view_list: CustomViewList | None) -> list[tuple[str, str]]:
+    """(id, name) of every view, in the picker's order."""
+    return [(v.id, v.name) for group in view_groups(view_list) for v in group.views]
 
 
 class ModuleViewForm(forms.Form):
     module = forms.ChoiceField(
-        label="Module",
+        label=_lazy("Module"),
         error_messages={
-            "required": "Choose a module.",
-            "invalid_choice": "Choose a module from the list.",
+            "required": _lazy("Choose a module."),
+            "invalid_choice": _lazy("Choose a module from the list."),
         },
     )
     cvid = forms.ChoiceField(
-        label="Custom view",
+        label=_lazy("Custom view"),
         required=False,
-        error_messages={"invalid_choice": "Choose a view from the list."},
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _lazy("Choose a view from the list.")},
     )
 
     def __init__(
@@ -60,8 +78,9 @@ class ModuleViewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.modules = {m.api_name: m for m in modules}
         self.views = views
+        self.view_groups = view_groups(views)
         module_field = cast(forms.ChoiceField, self.fields["module"])
-        module_field.choices = [("", "Choose a module")] + [
+        module_field.choices = [("", _("Choose a module"))] + [
             (m.api_name, m.plural_label) for m in modules
         ]
         cast(forms.ChoiceField, self.fields["cvid"]).choices = view_choices(views)
@@ -76,10 +95,14 @@ class ModuleViewForm(forms.Form):
                 }
             )
 
+    def chosen_view(self) -> str:
+        """The view ticked in the submitted form (shown again when the form has errors)."""
+        return str(self.data.get("cvid", "")) if self.is_bound else ""
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("module") and self.views is not None and not cleaned.get("cvid"):
-            self.add_error("cvid", "Choose the view whose records you want to change.")
+            self.add_error("cvid", _("Choose the view whose records you want to change."))
         return cleaned
 
     def view_name(self, cvid: str) -> str:

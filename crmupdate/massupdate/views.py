@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crmupdate.accounts.decorators import team_required
-from crmupdate.massupdate import metadata, selectors, services
+from crmupdate.massupdate import metadata, selectors, services, viewcounts
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
 from crmupdate.massupdate.forms import (
@@ -60,7 +60,9 @@ def new(request: HttpRequest) -> HttpResponse:
     except ZohoError as error:
         context.update(_zoho_problem(error))
         return render(request, "massupdate/new.html", context)
-    if request.method == "POST" and "cvid" in request.POST:
+    # "Continue" with the module's views on screen (no view ticked sends no cvid at all).
+    picking = "cvid" in request.POST or (module and request.POST.get("views_for") == module)
+    if request.method == "POST" and picking:
         form = ModuleViewForm(request.POST, modules=modules, views=views, views_url=views_url)
         if form.is_valid() and chosen is not None:
             draft = services.draft_create(
@@ -77,10 +79,47 @@ def new(request: HttpRequest) -> HttpResponse:
             initial={"module": module}, modules=modules, views=views, views_url=views_url
         )
     context.update(form=form, module=chosen, views=views)
+    if chosen is not None:
+        # The page never waits for Zoho's counts: it shows those remembered and fetches the
+        # others right after loading (or at once, without JavaScript, on "Show counts").
+        counting = viewcounts.view_counts_fetch if request.GET.get("counts") else (
+            viewcounts.view_counts_remembered
+        )
+        try:
+            counts = counting(member=member, module=chosen.api_name, cvids=_cvids(form))
+        except ZohoError as error:
+            context.update(_zoho_problem(error))
+            counts = {}
+        context["picker"] = viewcounts.picker_groups(form.view_groups, counts)
+        context["counts_missing"] = any(not c.known for c in counts.values())
     template = "massupdate/new.html"
     if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
         template += "#view_picker"
     return render(request, template, context)
+
+
+def _cvids(form: ModuleViewForm) -> list[str]:
+    return [v.id for group in form.view_groups for v in group.views]
+
+
+@require_GET
+@team_required
+def view_counts(request: HttpRequest) -> HttpResponse:
+    """The record counts of a module's views, as out-of-band pieces of the view picker."""
+    member = request.member  # type: ignore[attr-defined]
+    try:
+        module = metadata.module_for(member, request.GET.get("module", ""))
+        views = metadata.views_for(member, module.api_name) if module else None
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise
+        return HttpResponse(status=204)  # the picker works on without counts
+    if module is None:
+        return HttpResponse(status=204)
+    form = ModuleViewForm(modules=[module], views=views)
+    counts = viewcounts.view_counts_fetch(member=member, module=module.api_name, cvids=_cvids(form))
+    context = {"counts": list(counts.values())}
+    return render(request, "massupdate/new.html#view_counts", context)
 
 
 @require_POST

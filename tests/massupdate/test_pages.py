@@ -83,10 +83,12 @@ def test_choosing_a_module_loads_its_views_grouped_default_first(signed_in, zoho
     mock_metadata(zoho_api)
     page = signed_in.get("/updates/new/?module=Leads", HTTP_HX_REQUEST="true").content.decode()
     assert page.lstrip().startswith('<div id="view-picker"')  # only the fragment
-    assert '<label for="id_cvid">Custom view</label>' in page
-    first = page.index("Open leads (default view)")
-    assert first < page.index('<optgroup label="Public Views">')
-    assert '<optgroup label="Created By Me">' in page
+    assert "<legend>Custom view</legend>" in page
+    public = page.index(">Public Views</p>")
+    assert public < page.index('<label for="view-3">Open leads <span class="muted">(default view)')
+    assert page.index('for="view-3"') < page.index('for="view-1"')
+    assert ">Created By Me</p>" in page
+    assert "checked" not in page  # nobody's view is chosen for them
     assert "/crm/v2/settings/custom_views?module=Leads" in zoho_api.calls[-1].request.url
 
 
