@@ -23,7 +23,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
+from crmupdate.massupdate.locales import DateStyle, date_style
 from crmupdate.zoho.types import Field
 
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
@@ -102,12 +106,12 @@ class Change:
 
     @property
     def summary(self) -> str:
-        """'Rating -> Hot' (history column)."""
+        """'Rating → Hot' (history column)."""
         if self.clear:
-            return f"{self.label} -> (cleared)"
+            return f"{self.label} → (cleared)"
         if self.data_type == "multiselectpicklist" and not self.over_write:
-            return f"{self.label} -> + {self.display}"
-        return f"{self.label} -> {self.display}"
+            return f"{self.label} → + {self.display}"
+        return f"{self.label} → {self.display}"
 
 
 def is_offered(field: Field) -> bool:
@@ -182,12 +186,11 @@ def person_zone(time_zone: str | None) -> ZoneInfo:
 
 
 class ZonedDateTimeField(forms.DateTimeField):
-    """A date-time typed in the person's own time zone (not the server's)."""
+    """A date-time typed in the person's own time zone (not the server's) and locale."""
 
-    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-    def __init__(self, *, zone: ZoneInfo, **kwargs: Any) -> None:
+    def __init__(self, *, zone: ZoneInfo, style: DateStyle, **kwargs: Any) -> None:
         self.zone = zone
+        self.style = style
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> dt.datetime | None:
@@ -195,7 +198,7 @@ class ZonedDateTimeField(forms.DateTimeField):
             return None
         if isinstance(value, dt.datetime):
             return value if value.tzinfo else value.replace(tzinfo=self.zone)
-        for fmt in self.input_formats:
+        for fmt in self.style.datetime_inputs:
             try:
                 parsed = dt.datetime.strptime(str(value).strip(), fmt)
             except ValueError:
@@ -205,15 +208,38 @@ class ZonedDateTimeField(forms.DateTimeField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, dt.datetime):
-            return value.astimezone(self.zone).strftime("%Y-%m-%dT%H:%M")
+            return self.style.show_datetime(value.astimezone(self.zone))
         return value
 
 
-def value_field(field: Field, *, time_zone: str | None = None) -> forms.Field:
+class TextField(forms.CharField):
+    """Text with Zoho's length limit checked on the server, not by the browser: a `maxlength`
+    attribute would silently cut a longer paste, and the person would never know."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+def field_unit(field: Field, *, currency_symbol: str = "") -> str:
+    """What goes beside the input: "%" for percents, the org's currency symbol for money."""
+    if field.data_type == "percent":
+        return "%"
+    if field.data_type == "currency":
+        return currency_symbol
+    return ""
+
+
+def value_field(
+    field: Field, *, time_zone: str | None = None, locale: str | None = None
+) -> forms.Field:
     """The form control for a field's new value. Never required at this level: the changes
-    form decides (a value, or "clear this field")."""
+    form decides (a value, or "clear this field"). Limits are the field's own from Zoho's
+    metadata (`length`, `decimal_place`), told beside the input and checked before review."""
     label = field.label
     kind = field.data_type
+    style = date_style(locale)
     if kind == "picklist":
         return forms.ChoiceField(
             label=label,
@@ -226,7 +252,8 @@ def value_field(field: Field, *, time_zone: str | None = None) -> forms.Field:
             label=label,
             required=False,
             choices=picklist_choices(field),
-            error_messages={"invalid_choice": "Choose values from the list only."},
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": _lazy("Choose values from the list only.")},
         )
     if kind == "boolean":
         return forms.ChoiceField(
@@ -262,7 +289,15 @@ def value_field(field: Field, *, time_zone: str | None = None) -> forms.Field:
             required=False,
             max_digits=digits + places,
             decimal_places=places,
-            widget=forms.NumberInput(attrs={"step": step}),
+            widget=forms.NumberInput(attrs={"step": step, "inputmode": "decimal"}),
+            help_text=ngettext(
+                "Up to %(whole)s digits before the dot and %(places)s after it.",
+                "Up to %(whole)s digits before the dot and %(places)s after it.",
+                places,
+            )
+            % {"whole": digits, "places": places}
+            if places
+            else _("Up to %(whole)s digits, no decimals.") % {"whole": digits},
             error_messages={
                 "invalid": "Type a number, like 1250.50 (digits and one dot, no commas).",
                 "max_digits": f"Use at most {digits + places} digits in total.",
@@ -271,22 +306,39 @@ def value_field(field: Field, *, time_zone: str | None = None) -> forms.Field:
             },
         )
     if kind == "date":
+        example = style.show_date(dt.date(2025, 12, 31))
         return forms.DateField(
             label=label,
             required=False,
-            input_formats=["%Y-%m-%d"],
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            error_messages={"invalid": "Type a date like 2025-03-31 (year-month-day)."},
+            input_formats=list(style.date_inputs),
+            widget=forms.DateInput(
+                format=style.date_format, attrs={"inputmode": "numeric", "autocomplete": "off"}
+            ),
+            help_text=_("Type it as %(hint)s, like %(example)s.")
+            % {"hint": style.date_hint, "example": example},
+            error_messages={
+                "invalid": _("Type a date as %(hint)s, like %(example)s.")
+                % {"hint": style.date_hint, "example": example}
+            },
         )
     if kind == "datetime":
         zone = person_zone(time_zone)
+        example = style.show_datetime(dt.datetime(2025, 12, 31, 14, 30))
         return ZonedDateTimeField(
             zone=zone,
+            style=style,
             label=label,
             required=False,
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            help_text=f"In your time zone ({zone.key}).",
-            error_messages={"invalid": "Type a date and time like 2025-03-31 14:30."},
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            help_text=_(
+                "Type it as %(hint)s (24-hour clock), like %(example)s, "
+                "in your time zone (%(zone)s)."
+            )
+            % {"hint": style.datetime_hint, "example": example, "zone": zone.key},
+            error_messages={
+                "invalid": _("Type a date and time as %(hint)s, like %(example)s.")
+                % {"hint": style.datetime_hint, "example": example}
+            },
         )
     length = _length(field)
     validators = []
@@ -304,14 +356,21 @@ def value_field(field: Field, *, time_zone: str | None = None) -> forms.Field:
                 "Type a web address like www.example.com.",
             )
         )
-    return forms.CharField(
+    return TextField(
         label=label,
         required=False,
         max_length=length,
         validators=validators,
         # Websites stay plain text: Zoho accepts "www.example.com" without a scheme.
         widget=forms.TextInput,
-        error_messages={"max_length": f"Use at most {length} characters."},
+        help_text=ngettext("Up to %(n)s character.", "Up to %(n)s characters.", length)
+        % {"n": f"{length:,}"},
+        error_messages={
+            "max_length": _lazy(
+                "Use at most %(limit_value)s characters: this has %(show_value)s. "
+                "Nothing was cut, so shorten it yourself."
+            )
+        },
     )
 
 
@@ -322,6 +381,7 @@ def to_change(
     clear: bool = False,
     over_write: bool = False,
     time_zone: str | None = None,
+    locale: str | None = None,
 ) -> Change:
     """A cleaned form value as a Change: the JSON value for Zoho and the text people read."""
 
@@ -356,19 +416,22 @@ def to_change(
         number = Decimal(value)
         sent: int | float = int(number) if number == number.to_integral_value() else float(number)
         return made(sent, f"{number:,}" + ("%" if kind == "percent" else ""))
+    style = date_style(locale)
     if kind == "date":
-        return made(value.isoformat(), f"{value.day} {value:%b %Y}")
+        return made(value.isoformat(), style.show_date(value))
     if kind == "datetime":
         zone = person_zone(time_zone)
         local = value.astimezone(zone)
         return made(
             local.replace(microsecond=0).isoformat(timespec="seconds"),
-            f"{local.day} {local:%b %Y, %H:%M} ({zone.key})",
+            f"{style.show_datetime(local)} ({zone.key})",
         )
     return made(str(value), str(value))
 
 
-def display_value(field: Field | None, value: Any, *, time_zone: str | None = None) -> str:
+def display_value(
+    field: Field | None, value: Any, *, time_zone: str | None = None, locale: str | None = None
+) -> str:
     """A record's current value as people read it, the way the new value is shown
     (picklists by their display values, numbers with separators, times in their zone)."""
     if value is None or value == "" or value == []:
@@ -385,7 +448,7 @@ def display_value(field: Field | None, value: Any, *, time_zone: str | None = No
             day = dt.date.fromisoformat(value)
         except ValueError:
             return value
-        return f"{day.day} {day:%b %Y}"
+        return date_style(locale).show_date(day)
     if kind == "datetime" and isinstance(value, str):
         try:
             moment = dt.datetime.fromisoformat(value)
@@ -393,7 +456,7 @@ def display_value(field: Field | None, value: Any, *, time_zone: str | None = No
             return value
         zone = person_zone(time_zone)
         local = moment.astimezone(zone) if moment.tzinfo else moment
-        return f"{local.day} {local:%b %Y, %H:%M} ({zone.key})"
+        return f"{date_style(locale).show_datetime(local)} ({zone.key})"
     if field is not None and kind in {"picklist", "multiselectpicklist"}:
         labels = {p.actual_value: p.display_value for p in field.pick_list_values}
         if isinstance(value, list):

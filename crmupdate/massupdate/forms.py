@@ -9,7 +9,14 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from crmupdate.massupdate.fieldforms import Change, can_clear, to_change, value_field
+from crmupdate.massupdate.fieldforms import (
+    Change,
+    can_clear,
+    field_unit,
+    to_change,
+    value_field,
+)
+from crmupdate.massupdate.locales import DateStyle, date_style
 from crmupdate.zoho.types import CustomViewList, Field, Module
 
 MAX_CHANGES = 20
@@ -118,13 +125,23 @@ class ChangeRow:
     value: forms.BoundField
     clear: forms.BoundField | None
     overwrite: forms.BoundField | None
+    unit: str = ""
+
+    @property
+    def filterable(self) -> bool:
+        """Long multi-select lists get a filter box."""
+        return self.field.data_type == "multiselectpicklist" and len(self.value.field.choices) > 10
+
+    @property
+    def kind(self) -> str:
+        return self.field.data_type
 
 
 class ChangesForm(forms.Form):
     """One row per field the person chose: a control that fits the field's type, plus "clear
     this field" where it may be empty and "replace existing values" for multi-selects."""
 
-    add_field = forms.ChoiceField(label="Field to change", required=False)
+    add_field = forms.ChoiceField(label=_lazy("Field to change"), required=False)
 
     def __init__(
         self,
@@ -133,11 +150,15 @@ class ChangesForm(forms.Form):
         offered: list[Field],
         selected: list[str],
         time_zone: str | None = None,
+        locale: str | None = None,
+        currency_symbol: str = "",
         initial: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(data, initial=initial)
         self.offered = {f.api_name: f for f in offered}
         self.time_zone = time_zone
+        self.locale = locale
+        self.currency_symbol = currency_symbol
         self.selected: list[str] = []
         for api_name in selected:
             if api_name in self.offered and api_name not in self.selected:
@@ -145,20 +166,48 @@ class ChangesForm(forms.Form):
         self.selected = self.selected[:MAX_CHANGES]
         for api_name in self.selected:
             field = self.offered[api_name]
-            self.fields[f"value__{api_name}"] = value_field(field, time_zone=time_zone)
+            self.fields[f"value__{api_name}"] = value_field(
+                field, time_zone=time_zone, locale=locale
+            )
             if can_clear(field):
                 self.fields[f"clear__{api_name}"] = forms.BooleanField(
-                    label="Clear this field", required=False
+                    label=_("Clear this field"), required=False
                 )
             if field.data_type == "multiselectpicklist":
                 self.fields[f"overwrite__{api_name}"] = forms.BooleanField(
-                    label="Replace existing values",
+                    label=_("Replace existing values"),
                     required=False,
-                    help_text="Unticked, the chosen values are added to what each record has.",
+                    help_text=_("Unticked, the chosen values are added to what each record has."),
                 )
-        cast(forms.ChoiceField, self.fields["add_field"]).choices = [("", "Choose a field")] + [
+        cast(forms.ChoiceField, self.fields["add_field"]).choices = [("", _("Choose a field"))] + [
             (f.api_name, f.label) for f in offered if f.api_name not in self.selected
         ]
+
+    @property
+    def date_style(self) -> DateStyle:
+        return date_style(self.locale)
+
+    def focus_on(self, api_name: str) -> None:
+        """The row just added gets the focus (its value input), so Tab goes on from there.
+        A form with errors puts the focus on the first field in error instead."""
+        if self.is_bound and self.errors:
+            first = next((k for k in self.fields if k in self.errors), "")
+            target = self.fields.get(first)
+        else:
+            target = self.fields.get(f"value__{api_name}") if api_name else None
+        if target is not None:
+            target.widget.attrs["autofocus"] = True
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(element id, message) of every error, in the page's order, for the summary."""
+        links = []
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                bound = self[name]
+                anchor = bound.id_for_label or f"{bound.auto_id}_0"
+                label = bound.label if name.startswith("value__") else ""
+                links.append((anchor, f"{label}: {message}" if label else str(message)))
+        return links
 
     def rows(self) -> list[ChangeRow]:
         rows = []
@@ -171,6 +220,7 @@ class ChangesForm(forms.Form):
                     value=self[f"value__{api_name}"],
                     clear=self[f"clear__{api_name}"] if clear else None,
                     overwrite=self[f"overwrite__{api_name}"] if overwrite else None,
+                    unit=field_unit(self.offered[api_name], currency_symbol=self.currency_symbol),
                 )
             )
         return rows
@@ -178,7 +228,7 @@ class ChangesForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.selected:
-            raise forms.ValidationError("Add at least one field to change.")
+            raise forms.ValidationError(_("Add at least one field to change."))
         for api_name in self.selected:
             key = f"value__{api_name}"
             if cleaned.get(f"clear__{api_name}") or key in self.errors:
@@ -200,6 +250,7 @@ class ChangesForm(forms.Form):
                     clear=bool(self.cleaned_data.get(f"clear__{api_name}")),
                     over_write=bool(self.cleaned_data.get(f"overwrite__{api_name}")),
                     time_zone=self.time_zone,
+                    locale=self.locale,
                 )
             )
         return result
@@ -208,18 +259,20 @@ class ChangesForm(forms.Form):
 def _missing_message(field: Field, clearable: bool) -> str:
     kind = field.data_type
     if kind == "boolean":
-        what = "Choose Yes or No"
-    elif kind == "picklist":
-        what = "Choose a value"
+        return _("Choose Yes or No.")
+    if kind == "picklist":
+        what = _("Choose a value")
     elif kind == "multiselectpicklist":
-        what = "Choose at least one value"
+        what = _("Choose at least one value")
     elif kind == "date":
-        what = "Type a date"
+        what = _("Type a date")
     elif kind == "datetime":
-        what = "Type a date and time"
+        what = _("Type a date and time")
     else:
-        what = "Type the new value"
-    return f"{what}, or tick “Clear this field”." if clearable else f"{what}."
+        what = _("Type the new value")
+    if clearable:
+        return _("%(what)s, or tick “Clear this field”.") % {"what": what}
+    return _("%(what)s.") % {"what": what}
 
 
 def raw_input_from(data: Any, selected: list[str]) -> dict[str, Any]:

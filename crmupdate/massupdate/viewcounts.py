@@ -126,5 +126,5 @@ def view_counts_fetch(*, member: Any, module: str, cvids: list[str]) -> dict[str
 
 
 def view_counts_forget(*, member: Any, module: str, cvids: list[str]) -> None:
-    """"Refresh from Zoho": the next picker asks Zoho again."""
+    """ "Refresh from Zoho": the next picker asks Zoho again."""
     cache.delete_many([_key(member, module, c) for c in cvids])

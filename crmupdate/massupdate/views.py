@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crmupdate.accounts.decorators import team_required
-from crmupdate.massupdate import metadata, selectors, services, viewcounts
+from crmupdate.massupdate import metadata, selectors, services, units, viewcounts
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
 from crmupdate.massupdate.forms import (
@@ -27,6 +28,7 @@ from crmupdate.massupdate.forms import (
     initial_from_raw,
     raw_input_from,
 )
+from crmupdate.massupdate.locales import person_locale
 from crmupdate.massupdate.review import draft_preview as review_preview
 from crmupdate.massupdate.tasks import watchdog_ensure
 from crmupdate.massupdate.undo.selectors import undo_entry_target
@@ -82,8 +84,10 @@ def new(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         # The page never waits for Zoho's counts: it shows those remembered and fetches the
         # others right after loading (or at once, without JavaScript, on "Show counts").
-        counting = viewcounts.view_counts_fetch if request.GET.get("counts") else (
-            viewcounts.view_counts_remembered
+        counting = (
+            viewcounts.view_counts_fetch
+            if request.GET.get("counts")
+            else (viewcounts.view_counts_remembered)
         )
         try:
             counts = counting(member=member, module=chosen.api_name, cvids=_cvids(form))
@@ -126,8 +130,15 @@ def view_counts(request: HttpRequest) -> HttpResponse:
 @team_required
 def refresh_metadata(request: HttpRequest) -> HttpResponse:
     module = request.POST.get("module", "")
+    member = request.member  # type: ignore[attr-defined]
+    if module:
+        try:
+            cvids = [v.id for v in metadata.views_for(member, module).views if v.id]
+        except (ZohoError, ValueError):
+            cvids = []
+        viewcounts.view_counts_forget(member=member, module=module, cvids=cvids)
     metadata.metadata_forget(team=request.team, module=module)  # type: ignore[attr-defined]
-    messages.success(request, "Modules, views and fields will be read again from Zoho.")
+    messages.success(request, _("Modules, views and fields will be read again from Zoho."))
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(back)
@@ -140,31 +151,30 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
-        messages.info(request, "These changes were already run. Here is how it went.")
+        messages.info(request, _("These changes were already run. Here is how it went."))
         return redirect("massupdate:detail", pk=draft.update_id)
     context: dict[str, Any] = {"draft": draft}
     try:
         offered = offered_fields(metadata.fields_for(member, draft.module_api_name))
+        views = metadata.views_for(member, draft.module_api_name)
     except ZohoError as error:
         context.update(_zoho_problem(error))
         return render(request, "massupdate/changes.html", context)
-    zone = member.time_zone
+    kwargs = _changes_form_kwargs(request, offered, draft.selected_fields)
+    focus = ""
     if request.method == "GET":
-        form = ChangesForm(
-            offered=offered,
-            selected=draft.selected_fields,
-            time_zone=zone,
-            initial=initial_from_raw(draft.raw_input, offered),
-        )
+        form = ChangesForm(**kwargs, initial=initial_from_raw(draft.raw_input, offered))
     else:
         action = request.POST.get("action", "review")
         selected = request.POST.getlist("field")
         if action == "add" and request.POST.get("add_field"):
-            selected.append(request.POST["add_field"])
+            focus = request.POST["add_field"]
+            selected.append(focus)
         elif action.startswith("remove:"):
             selected = [s for s in selected if s != action.removeprefix("remove:")]
+        kwargs = _changes_form_kwargs(request, offered, selected)
         if action == "review":
-            form = ChangesForm(request.POST, offered=offered, selected=selected, time_zone=zone)
+            form = ChangesForm(request.POST, **kwargs)
             if form.is_valid():
                 services.draft_save_changes(
                     draft=draft,
@@ -175,18 +185,63 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
                 return redirect("massupdate:review", draft_id=draft.public_id)
         else:
             raw = raw_input_from(request.POST, selected)
-            form = ChangesForm(
-                offered=offered,
-                selected=selected,
-                time_zone=zone,
-                initial=initial_from_raw(raw, offered),
-            )
+            form = ChangesForm(**kwargs, initial=initial_from_raw(raw, offered))
             services.draft_save_input(draft=draft, selected=form.selected, raw=raw)
-    context["form"] = form
+            if action == "view":
+                _change_view(request, draft, views)
+                return redirect("massupdate:changes", draft_id=draft.public_id)
+            if action == "refresh":  # what was typed is kept in the draft, read back below
+                metadata.metadata_forget(team=member.team, module=draft.module_api_name)
+                messages.success(request, _("Fields and views were read again from Zoho."))
+                return redirect("massupdate:changes", draft_id=draft.public_id)
+    form.focus_on(focus)
+    context.update(form=form, view_options=_view_options(member, draft, views))
     template = "massupdate/changes.html"
     if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
         template += "#changes_form"
     return render(request, template, context)  # invalid forms too: 200, so htmx swaps them
+
+
+def _changes_form_kwargs(request: HttpRequest, offered: list[Any], selected: list[str]) -> Any:
+    member = request.member  # type: ignore[attr-defined]
+    chosen = set(selected)
+    money = any(f.data_type == "currency" and f.api_name in chosen for f in offered)
+    return {
+        "offered": offered,
+        "selected": selected,
+        "time_zone": member.time_zone,
+        "locale": person_locale(request),
+        "currency_symbol": units.org_currency_symbol(member=member) if money else "",
+    }
+
+
+def _change_view(request: HttpRequest, draft: Any, views: Any) -> None:
+    cvid = request.POST.get("cvid", "")
+    view = next((v for v in views.views if v.id and v.id == cvid), None)
+    if view is None:
+        messages.error(request, _("Choose a view from the list."))
+    elif view.id != draft.cvid:
+        services.draft_set_view(draft=draft, cvid=view.id, view_name=view.display_value)
+        messages.success(
+            request,
+            _("The changes now apply to the view %(view)s.") % {"view": view.display_value},
+        )
+
+
+def _view_options(member: Any, draft: Any, views: Any) -> list[tuple[str, str]]:
+    """(id, "name · about N records") for the "change view" list, counts as remembered."""
+    ids = [v.id for v in views.views if v.id]
+    counts = viewcounts.view_counts_remembered(
+        member=member, module=draft.module_api_name, cvids=ids
+    )
+    options = []
+    for view in views.views:
+        if view.id:
+            text = counts[view.id].text
+            options.append(
+                (view.id, f"{view.display_value} ({text})" if text else view.display_value)
+            )
+    return options
 
 
 @require_GET
