@@ -9,17 +9,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from crmupdate.massupdate.fieldforms import (
-    Change,
-    can_clear,
-    field_unit,
-    to_change,
-    value_field,
-)
+from crmupdate.massupdate.fieldforms import Change, can_clear, picklist_choices, to_change
 from crmupdate.massupdate.locales import DateStyle, date_style
+from crmupdate.massupdate.valuefields import field_unit, value_field
 from crmupdate.zoho.types import CustomViewList, Field, Module
 
 MAX_CHANGES = 20
+FILTER_FROM = 10  # multi-selects with more values than this get a filter box
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,9 @@ class ChangeRow:
     @property
     def filterable(self) -> bool:
         """Long multi-select lists get a filter box."""
-        return self.field.data_type == "multiselectpicklist" and len(self.value.field.choices) > 10
+        if self.field.data_type != "multiselectpicklist":
+            return False
+        return len(picklist_choices(self.field)) > FILTER_FROM
 
     @property
     def kind(self) -> str:

@@ -156,10 +156,10 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
     context: dict[str, Any] = {"draft": draft}
     try:
         offered = offered_fields(metadata.fields_for(member, draft.module_api_name))
-        views = metadata.views_for(member, draft.module_api_name)
     except ZohoError as error:
         context.update(_zoho_problem(error))
         return render(request, "massupdate/changes.html", context)
+    views = _views_or_none(member, draft.module_api_name)
     kwargs = _changes_form_kwargs(request, offered, draft.selected_fields)
     focus = ""
     if request.method == "GET":
@@ -215,9 +215,20 @@ def _changes_form_kwargs(request: HttpRequest, offered: list[Any], selected: lis
     }
 
 
+def _views_or_none(member: Any, module: str) -> Any:
+    """The module's views for "change view"; without them the changes page works on."""
+    try:
+        return metadata.views_for(member, module)
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise
+        return None
+
+
 def _change_view(request: HttpRequest, draft: Any, views: Any) -> None:
     cvid = request.POST.get("cvid", "")
-    view = next((v for v in views.views if v.id and v.id == cvid), None)
+    found = views.views if views is not None else []
+    view = next((v for v in found if v.id and v.id == cvid), None)
     if view is None:
         messages.error(request, _("Choose a view from the list."))
     elif view.id != draft.cvid:
@@ -229,7 +240,9 @@ def _change_view(request: HttpRequest, draft: Any, views: Any) -> None:
 
 
 def _view_options(member: Any, draft: Any, views: Any) -> list[tuple[str, str]]:
-    """(id, "name · about N records") for the "change view" list, counts as remembered."""
+    """(id, "name (about N records)") for the "change view" list, counts as remembered."""
+    if views is None:
+        return []
     ids = [v.id for v in views.views if v.id]
     counts = viewcounts.view_counts_remembered(
         member=member, module=draft.module_api_name, cvids=ids

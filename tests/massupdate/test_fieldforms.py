@@ -17,8 +17,8 @@ from crmupdate.massupdate.fieldforms import (
     offered_fields,
     picklist_choices,
     to_change,
-    value_field,
 )
+from crmupdate.massupdate.valuefields import value_field
 from crmupdate.zoho.types import Field, PicklistValue
 from tests.massupdate.field_samples import LEAD_SOURCE, field, leads_fields, sample
 
