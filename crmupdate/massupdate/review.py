@@ -79,7 +79,7 @@ def name_field(module: str, fields: list[Field]) -> str:
     return next((f.api_name for f in fields if f.system_mandatory and f.data_type == "text"), "")
 
 
-def draft_preview(*, draft: Draft, member: Any) -> Preview:
+def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Preview:
     """The count of the view, a sample of its records with current and new values, and the
     warnings that apply. Calls Zoho (count and one page of records); raises ZohoError."""
     from crmupdate.accounts.services import zoho_client_for
@@ -102,7 +102,12 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
             else "",
             cells=[
                 (
-                    display_value(by_name.get(c.api_name), record.get(c.api_name), time_zone=zone),
+                    display_value(
+                        by_name.get(c.api_name),
+                        record.get(c.api_name),
+                        time_zone=zone,
+                        locale=locale,  # current values read like the new ones were typed
+                    ),
                     c.display,
                 )
                 for c in changes

@@ -268,7 +268,9 @@ def review(request: HttpRequest, draft_id: str) -> HttpResponse:
         return redirect("massupdate:changes", draft_id=draft.public_id)
     context: dict[str, Any] = {"draft": draft}
     try:
-        context["preview"] = review_preview(draft=draft, member=member)
+        context["preview"] = review_preview(
+            draft=draft, member=member, locale=person_locale(request)
+        )
     except ZohoError as error:
         context.update(_zoho_problem(error))
     return render(request, "massupdate/review.html", context)

@@ -222,3 +222,36 @@ def test_the_view_list_shows_remembered_counts(signed_in, draft, zoho_api):
     signed_in.get("/updates/new/counts/?module=Leads")
     page = signed_in.get(url(draft)).content.decode()
     assert f'<option value="{CVID}" selected>Imported batch (about 42 records)</option>' in page
+
+
+def test_the_review_shows_current_dates_as_the_new_one_was_typed(signed_in, draft, zoho_api):
+    session = signed_in.session
+    session["zoho_locale"] = "en_GB"
+    session.save()
+    post(
+        signed_in, draft,
+        {"action": "review", "field": ["Follow_Up_Date"], "value__Follow_Up_Date": "31/12/2025"},
+    )  # fmt: skip
+    zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 1})
+    zoho_api.get(f"{CRM}/Leads", json={"data": [
+        {"id": "9001", "Last_Name": "Acme", "Follow_Up_Date": "2026-02-03"}],
+        "info": {"more_records": False}})  # fmt: skip
+    page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
+    assert "03/02/2026" in page and "31/12/2025" in page
+
+
+def test_one_arrow_in_every_template_and_change_summary():
+    from pathlib import Path
+
+    from crmupdate.massupdate.fieldforms import Change
+
+    root = Path(__file__).resolve().parents[2]
+    comment = re.compile(r"\{#.*?#\}|<!--.*?-->|\{% comment %\}.*?\{% endcomment %\}", re.S)
+    for template in [
+        *root.glob("templates/**/*.html"),
+        *root.glob("crmupdate/*/templates/**/*.html"),
+    ]:
+        text = comment.sub("", template.read_text())
+        assert "->" not in text.replace("-->", ""), template
+    shown = Change("Rating", "Rating", "picklist", "Hot", "Hot").summary
+    assert shown == "Rating → Hot"
