@@ -198,7 +198,8 @@ class ChangesForm(forms.Form):
 
     def error_links(self) -> list[tuple[str, str]]:
         """(element id, message) of every error, in the page's order, for the summary."""
-        links = []
+        # "Add at least one field": the place to act is the field picker.
+        links = [(self["add_field"].id_for_label, str(m)) for m in self.non_field_errors()]
         for name in self.fields:
             for message in self.errors.get(name, []):
                 bound = self[name]

@@ -192,6 +192,10 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
                 return redirect("massupdate:changes", draft_id=draft.public_id)
             if action == "refresh":  # what was typed is kept in the draft, read back below
                 metadata.metadata_forget(team=member.team, module=draft.module_api_name)
+                cvids = [v.id for v in views.views if v.id] if views is not None else []
+                viewcounts.view_counts_forget(
+                    member=member, module=draft.module_api_name, cvids=cvids
+                )
                 messages.success(request, _("Fields and views were read again from Zoho."))
                 return redirect("massupdate:changes", draft_id=draft.public_id)
     form.focus_on(focus)

@@ -255,3 +255,8 @@ def test_one_arrow_in_every_template_and_change_summary():
         assert "->" not in text.replace("-->", ""), template
     shown = Change("Rating", "Rating", "picklist", "Hot", "Hot").summary
     assert shown == "Rating → Hot"
+
+
+def test_reviewing_with_no_field_points_to_the_field_picker(signed_in, draft):
+    page = post(signed_in, draft, {"action": "review"})
+    assert '<li><a href="#id_add_field">Add at least one field to change.</a></li>' in page
