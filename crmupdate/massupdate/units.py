@@ -7,6 +7,7 @@ Zoho only when a currency field is on the page.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.cache import cache
@@ -21,7 +22,7 @@ def org_currency_symbol(*, member: Any) -> str:
     """ "$", "€"... or "" when Zoho would not say (the input then has no symbol)."""
     from crmupdate.accounts.services import zoho_client_for
 
-    key = f"orgcurrency:{member.team.zoho_org_id}"
+    key = "orgcurrency:" + hashlib.sha256(member.team.zoho_org_id.encode()).hexdigest()
     symbol = cache.get(key)
     if isinstance(symbol, str):
         return symbol

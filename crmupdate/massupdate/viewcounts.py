@@ -11,6 +11,7 @@ views never takes more than one of the organisation's concurrent API calls.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,7 +86,9 @@ def picker_groups(groups: list[Any], counts: dict[str, ViewCount]) -> list[Picke
 
 
 def _key(member: Any, module: str, cvid: str) -> str:
-    return f"viewcount:{member.team.zoho_org_id}:{member.zoho_user_id}:{module}:{cvid}"
+    # Ids come from Zoho: hashed, so any character and any length make a valid cache key.
+    parts = "\x00".join([member.team.zoho_org_id, member.zoho_user_id, module, cvid])
+    return "viewcount:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
 def view_counts_remembered(*, member: Any, module: str, cvids: list[str]) -> dict[str, ViewCount]:
