@@ -144,3 +144,35 @@ def test_refresh_and_a_change_of_view_keep_what_was_typed(signed_in_page, sim):
     expect(page.get_by_label("City: new value")).to_have_value("Zürich")
     page.get_by_role("button", name="Review changes", exact=True).last.click()
     expect(page.locator(".sentence")).to_contain_text("in the view Trade-show leads")
+
+
+def test_a_long_value_list_is_filtered_and_picked_with_the_keyboard(signed_in_page, sim):
+    from crmupdate.zohosim.models import SimField
+
+    # An administrator gave Interests twelve more values in Zoho.
+    for interests in SimField.objects.filter(api_name="Interests", module__api_name="Leads"):
+        values = interests.meta["pick_list_values"]
+        values += [
+            {"display_value": f"Region {n}", "actual_value": f"Region_{n}",
+             "sequence_number": 100 + n, "id": f"7389640000030099{n:02d}", "type": "used"}
+            for n in range(1, 13)
+        ]  # fmt: skip
+        interests.save()
+    page = signed_in_page
+    open_changes(page)
+    add_field(page, "Interests")
+    filter_box = page.get_by_label("Filter the values of Interests")
+    expect(filter_box).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Widgets")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(filter_box).to_be_focused()
+    page.keyboard.type("region 1")
+    page.keyboard.press("Enter")  # filters; does not review the changes
+    visible = page.locator("#options-Interests input[type=checkbox]:visible")
+    expect(visible).to_have_count(4)  # Region 1, 10, 11, 12
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("checkbox", name="Region 1", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    no_serious_violations(page)
+    page.get_by_role("button", name="Review changes", exact=True).last.click()
+    expect(page.locator(".sentence")).to_contain_text("Region 1")
