@@ -8,6 +8,9 @@
   issued to the app's OAuth client exactly as the token endpoint would issue them. Pass
   `live_server.url` as `origin` so `api_domain` points at the live server.
 * `api_calls(...)`: what the simulator received (`ApiCall` rows), newest last.
+* `sim.record_states_set(record_id, locked=False)` and friends: what stands in the way of
+  updates (locked, not approved, in a Blueprint); `sim.automation_runs(...)`: which
+  workflow rules, approvals and Blueprints fired.
 * `slow_jobs`: mass-update jobs stay SCHEDULED/RUNNING until the test moves them on
   (`slow_jobs.start(job_id)`, `slow_jobs.finish(job_id)`).
 
@@ -27,6 +30,7 @@ from crmupdate.zohosim.demo.load import demo_load
 from crmupdate.zohosim.jobs import job_progress, job_settle, jobs_settle
 from crmupdate.zohosim.models import (
     ApiCall,
+    SimAutomationRun,
     SimMassUpdateJob,
     SimModule,
     SimOrg,
@@ -83,6 +87,27 @@ class SimData:
     def record(self, record_id: str | int) -> SimRecord:
         self.settle()
         return SimRecord.objects.get(record_id=int(record_id))
+
+    def record_states_set(self, record_id: str | int, **states: bool | str) -> SimRecord:
+        """Lock or unlock a record, approve it, take it out of its Blueprint, as someone
+        working in Zoho would: `locked=False`, `not_approved=False`, `blueprint_field=""`."""
+        record = self.record(record_id)
+        record.states_set(**states)
+        return record
+
+    def refusing(self, module: str, **states: bool | str) -> list[SimRecord]:
+        """The module's records in these states, e.g. `refusing("Deals", not_approved=True)`
+        or `refusing("Deals", blueprint_field="Stage")`."""
+        self.settle()
+        return list(
+            SimRecord.objects.filter(module=self.module(module), **states).order_by("record_id")
+        )
+
+    def automation_runs(self, **filters: Any) -> list[SimAutomationRun]:
+        """Which workflow rules, approvals and Blueprints fired (oldest first), e.g.
+        `automation_runs(source="mass_update_ids", rule__name="Deal stage changed")`."""
+        self.settle()
+        return list(SimAutomationRun.objects.filter(**filters).select_related("rule"))
 
     def records(self, module: str, *, org: SimOrg | None = None) -> list[SimRecord]:
         self.settle()

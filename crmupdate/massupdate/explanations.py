@@ -285,3 +285,94 @@ def explain_text(*args: Any, **kwargs: Any) -> str:
 
 #: Every code this module explains specifically (tests check each one).
 KNOWN_CODES = frozenset(_BY_CODE) | {"INVALID_DATA"}
+
+
+# --- one record ----------------------------------------------------------------------------
+# Zoho's answers about a single record (ids mode, Update Records, a retry of the records a
+# view job skipped): said of "this record", with what to do about it in Zoho.
+
+_RECORD_GENERIC = Explanation(
+    "Zoho refused to change this record.",
+    "Open the record in Zoho to see what stops it, or ask your Zoho administrator.",
+)
+
+_BY_RECORD_CODE: dict[str, Explanation] = {
+    "RECORD_LOCKED": Explanation(
+        "This record is locked in Zoho (waiting for approval, or locked by a rule).",
+        "Unlock or approve it in Zoho (or ask its owner), then retry it.",
+    ),
+    "NOT_APPROVED": Explanation(
+        "This record has not been approved in Zoho yet, so it cannot be changed.",
+        "Approve it in Zoho (or ask the approver), then retry it.",
+    ),
+    "RECORD_IN_BLUEPRINT": Explanation(
+        "This record is in a Blueprint stage that controls this field; Zoho changes the field "
+        "only through the Blueprint's transitions.",
+        "Move it on in Zoho (or ask its owner), or take it out of the Blueprint, then retry it.",
+    ),
+    "CANNOT_PROCESS": Explanation(
+        "This record is marked 'stop processing' in Zoho and cannot be changed.",
+        "Ask a Zoho administrator to release it, then retry it.",
+    ),
+    "CANNOT_PERFORM_ACTION": Explanation(
+        "Your Zoho profile may not change this record.",
+        "Ask its owner or a Zoho administrator to change it, or to give you access.",
+    ),
+    "CONVERTED_RECORD": Explanation(
+        "This record was converted (for example a lead turned into a contact) and can no "
+        "longer be changed.",
+        "Nothing to do here: change the record it was converted into instead.",
+    ),
+    "MAPPING_MISMATCH": Explanation(
+        "The new value does not fit another field of this record (for example a Stage that "
+        "does not belong to its Pipeline).",
+        "Change that other field first in Zoho, or leave this record as it is.",
+    ),
+    "NO_PERMISSION": Explanation(
+        "Your Zoho profile may not change this field of this record.",
+        "Ask a Zoho administrator for edit access to the field.",
+    ),
+}
+
+
+def _record_invalid_data(details: Mapping[str, Any], labels: Mapping[str, str]) -> Explanation:
+    api_name = str(details.get("api_name") or "")
+    if not api_name or api_name == "id":
+        return Explanation(
+            "Zoho no longer knows this record (it was deleted or merged since the update started).",
+            "Nothing to do: there is no record left to change.",
+        )
+    field = f"“{labels.get(api_name, api_name)}”"
+    if details.get("expected_data_type") in ("picklist", "multiselectpicklist"):
+        return Explanation(
+            f"Zoho refused the value for {field}: this record's layout does not offer it "
+            "(each layout has its own list of values).",
+            "Add the value to the field in that layout in Zoho, or choose a value it offers.",
+        )
+    if details.get("maximum_length"):
+        reason = f"the value is too long for it (at most {details['maximum_length']})"
+    else:
+        reason = "Zoho did not accept the value for this record"
+    return Explanation(
+        f"Zoho refused to change {field} on this record: {reason}.",
+        "Open the record in Zoho to see what the field accepts, then retry it.",
+    )
+
+
+def explain_record(
+    code: str,
+    message: str = "",
+    details: Mapping[str, Any] | None = None,
+    *,
+    field_labels: Mapping[str, str] | None = None,
+) -> Explanation:
+    """What happened to one record and what to do about it, from Zoho's entry for it."""
+    code = (code or "").strip().upper()
+    details = details if isinstance(details, Mapping) else {}
+    if code == "INVALID_DATA":
+        return _record_invalid_data(details, field_labels or {})
+    return _BY_RECORD_CODE.get(code, _RECORD_GENERIC)
+
+
+#: Every per-record code explained specifically.
+KNOWN_RECORD_CODES = frozenset(_BY_RECORD_CODE) | {"INVALID_DATA"}

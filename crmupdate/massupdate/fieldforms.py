@@ -237,8 +237,8 @@ def display_value(
         return f"{date_style(locale).show_datetime(local)} ({zone.key})"
     if field is not None and kind in {"picklist", "multiselectpicklist"}:
         labels = {p.actual_value: p.display_value for p in field.pick_list_values}
-        if isinstance(value, list):
-            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        if isinstance(value, list):  # a multi-select's set, written as Zoho writes it
+            return "; ".join(labels.get(str(v), str(v)) for v in value)
         return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return "Yes" if value else "No"

@@ -1,45 +1,52 @@
 """The review: what will happen, to how many records, and a sample of them before and after.
 
-Nothing here changes anything in Zoho: it counts the view's records and reads one page of
-them (Record Count and Get Records), with the field metadata from the cache.
+Nothing here changes anything in Zoho: it counts the view's records, reads one page of
+them (Record Count and Get Records) and the view's criteria (Custom View Meta), with the
+field metadata from the cache. Records are named as Zoho names them (`names`); a sample
+record that already holds the new values is "no change" (`values`, Zoho's normalisation);
+a change to a field the view filters on is said in words (`viewfilter`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from crmupdate.massupdate.fieldforms import Change, display_value
 from crmupdate.massupdate.metadata import fields_for
 from crmupdate.massupdate.models import Draft
+from crmupdate.massupdate.names import name_fields, record_display_name
 from crmupdate.massupdate.planner import fields_per_call, plan_steps
+from crmupdate.massupdate.values import value_after, value_holds
+from crmupdate.massupdate.viewfilter import Effect, change_effect
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
-from crmupdate.zoho.types import Field
+from crmupdate.zoho.types import Field, ViewCriteria
+
+logger = logging.getLogger(__name__)
 
 MAX_RECORDS = 50_000  # Zoho refuses bigger views (LIMIT_EXCEEDED)
 AUTOMATION_LIMIT = 1_000  # Zoho runs workflows/approvals/blueprints only below this
 SAMPLE_SIZE = 10
 
-# The field that names a record, per standard module (custom modules use Zoho's display field).
-NAME_FIELDS = {
-    "Leads": ("Full_Name", "Last_Name"),
-    "Contacts": ("Full_Name", "Last_Name"),
-    "Accounts": ("Account_Name",),
-    "Deals": ("Deal_Name",),
-    "Campaigns": ("Campaign_Name",),
-    "Products": ("Product_Name",),
-    "Vendors": ("Vendor_Name",),
-    "Price_Books": ("Price_Book_Name",),
-    "Solutions": ("Solution_Title",),
-    "Events": ("Event_Title",),
-}
+
+@dataclass
+class SampleCell:
+    now: str  # the record's current value, as people read it
+    after: str  # what it will hold (the combined set when adding to a multi-select)
+    holds: bool  # it already holds the new value: no change
 
 
 @dataclass
 class SampleRow:
     record_id: str
     name: str
-    cells: list[tuple[str, str]]  # (current value, new value) per change
+    cells: list[SampleCell]
+
+    @property
+    def no_change(self) -> bool:
+        """Every change of the update is already in this record."""
+        return all(cell.holds for cell in self.cells)
 
 
 @dataclass
@@ -51,6 +58,16 @@ class Preview:
     sample: list[SampleRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blocked: str = ""  # why it cannot run ("" when it can)
+    # Sentences about the view's filter: which changes move records out of the view.
+    view_notes: list[str] = field(default_factory=list)
+
+    @property
+    def sample_unchanged(self) -> int:
+        return sum(1 for row in self.sample if row.no_change)
+
+    @property
+    def sample_changed(self) -> int:
+        return len(self.sample) - self.sample_unchanged
 
 
 def changes_sentence(changes: list[Change], count: int | None, view_name: str) -> str:
@@ -66,19 +83,6 @@ def changes_sentence(changes: list[Change], count: int | None, view_name: str) -
     return f"{joined} {where}"
 
 
-def name_field(module: str, fields: list[Field]) -> str:
-    names = {f.api_name for f in fields}
-    for candidate in NAME_FIELDS.get(module, ()):
-        if candidate in names:
-            return candidate
-    for f in fields:
-        if f.raw.get("display_field") is True:
-            return f.api_name
-    if "Name" in names:
-        return "Name"
-    return next((f.api_name for f in fields if f.system_mandatory and f.data_type == "text"), "")
-
-
 def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Preview:
     """The count of the view, a sample of its records with current and new values, and the
     warnings that apply. Calls Zoho (count and one page of records); raises ZohoError."""
@@ -90,29 +94,11 @@ def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Pr
     count = _count_or_none(client, module, draft.cvid)
     fields = fields_for(member, module)
     by_name = {f.api_name: f for f in fields}
-    label_field = name_field(module, fields)
-    wanted = ([label_field] if label_field else []) + [c.api_name for c in changes]
+    naming = name_fields(module, by_name)
+    wanted = list(dict.fromkeys([*naming, *(c.api_name for c in changes)]))
     page = client.get_records(module, cvid=draft.cvid, fields=wanted, per_page=SAMPLE_SIZE)
-    zone = member.time_zone
     sample = [
-        SampleRow(
-            record_id=str(record.get("id") or ""),
-            name=display_value(by_name.get(label_field), record.get(label_field))
-            if label_field
-            else "",
-            cells=[
-                (
-                    display_value(
-                        by_name.get(c.api_name),
-                        record.get(c.api_name),
-                        time_zone=zone,
-                        locale=locale,  # current values read like the new ones were typed
-                    ),
-                    c.display,
-                )
-                for c in changes
-            ],
-        )
+        sample_row(module, record, changes, by_name, time_zone=member.time_zone, locale=locale)
         for record in page.records[:SAMPLE_SIZE]
     ]
     Draft.objects.filter(pk=draft.pk).update(record_count=count)
@@ -124,6 +110,14 @@ def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Pr
         changes=changes,
         steps=steps,
         sample=sample,
+        view_notes=view_notes(
+            criteria=_criteria_or_none(client, module, draft.cvid),
+            changes=changes,
+            fields=by_name,
+            view_name=draft.view_name,
+            noun=draft.module_label.lower(),
+            count=count,
+        ),
     )
     if count is None:
         preview.warnings.append(
@@ -159,8 +153,89 @@ def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Pr
     return preview
 
 
+def sample_row(
+    module: str,
+    record: dict[str, Any],
+    changes: list[Change],
+    fields: dict[str, Field],
+    *,
+    time_zone: str | None,
+    locale: str | None = None,
+) -> SampleRow:
+    """One record of the sample: its name as Zoho shows it, and per change what it holds
+    now, what it will hold, and whether that is no change at all."""
+    cells = []
+    for change in changes:
+        meta = fields.get(change.api_name) or _field_from_change(change)
+        current = record.get(change.api_name)
+        after = value_after(meta, current, change.value, over_write=change.over_write)
+        cells.append(
+            SampleCell(
+                # dates read as the person typed the new one (their locale)
+                now=display_value(meta, current, time_zone=time_zone, locale=locale),
+                after=display_value(meta, after, time_zone=time_zone, locale=locale),
+                holds=value_holds(meta, current, change.value, over_write=change.over_write),
+            )
+        )
+    return SampleRow(
+        record_id=str(record.get("id") or ""),
+        name=record_display_name(module, record),
+        cells=cells,
+    )
+
+
+def _field_from_change(change: Change) -> Field:
+    """Field metadata for a change whose field is no longer in the cached metadata."""
+    return Field.from_api(
+        {"api_name": change.api_name, "field_label": change.label, "data_type": change.data_type}
+    )
+
+
+def view_notes(
+    *,
+    criteria: ViewCriteria | None,
+    changes: list[Change],
+    fields: dict[str, Field],
+    view_name: str,
+    noun: str,
+    count: int | None,
+) -> list[str]:
+    """One sentence per change whose field the view's filter looks at."""
+    reviewed = f"the {count:,} {noun} reviewed" if count is not None else f"the {noun} reviewed"
+    notes = []
+    for change in changes:
+        meta = fields.get(change.api_name) or _field_from_change(change)
+        effect = change_effect(criteria, change, meta)
+        if effect is Effect.LEAVES:
+            notes.append(
+                f"Changing {change.label} moves these {noun} out of “{view_name}”; the update "
+                f"still changes exactly {reviewed}."
+            )
+        elif effect is Effect.MAY_LEAVE:
+            notes.append(
+                f"Changing {change.label} may move records out of “{view_name}”, whose filter "
+                f"looks at {change.label}; the update still changes exactly {reviewed}."
+            )
+        elif effect is Effect.STAYS:
+            notes.append(
+                f"“{view_name}” filters on {change.label}; with the new value these {noun} "
+                "stay in the view."
+            )
+    return notes
+
+
 def draft_changes(draft: Draft) -> list[Change]:
     return [Change.from_dict(c) for c in draft.changes or []]
+
+
+def _criteria_or_none(client: Any, module: str, cvid: str) -> ViewCriteria | None:
+    """The view's criteria; None when the view has none or Zoho would not say (the review
+    then makes no claim about the filter rather than a wrong one)."""
+    try:
+        return client.get_custom_view(module, cvid).criteria  # type: ignore[no-any-return]
+    except (ZohoError, ValueError):
+        logger.info("could not read the criteria of view %s of %s", cvid, module)
+        return None
 
 
 def _count_or_none(client: Any, module: str, cvid: str) -> int | None:

@@ -111,6 +111,17 @@ class ZohoClient:
             category_labels={str(k): str(v) for k, v in labels.items() if isinstance(v, str)},
         )
 
+    def get_custom_view(self, module: str, view_id: str) -> CustomView:
+        """One custom view with its criteria (the list of views leaves them out). Zoho:
+        Custom View Meta, https://www.zoho.com/crm/developer/docs/api/v2/custom-view-meta.html"""
+        if not re.fullmatch(r"[0-9]{1,19}", view_id or ""):
+            raise ValueError(f"not a custom view id: {view_id!r}")
+        body = self._get(f"settings/custom_views/{view_id}", {"module": _module(module)})
+        views = _objects(body, "custom_views")
+        if not views:
+            raise _malformed("Zoho did not return the custom view.")
+        return CustomView.from_api(views[0])
+
     def list_fields(self, module: str) -> list[Field]:
         """The fields of a module (data type, length, picklist values, `mass_update`...). Zoho:
         Field Meta, https://www.zoho.com/crm/developer/docs/api/v2/field-meta.html"""

@@ -71,6 +71,50 @@ class Module:
 
 
 @dataclass(frozen=True)
+class ViewCriteria:
+    """A custom view's filter: one condition (`comparator`, `field`, `value`) or a group of
+    them (`group_operator` "and" / "or", `group`). Zoho's v2 answers name the field as a
+    string, later versions as `{"api_name", "id"}`; both become `field`, the API name."""
+
+    comparator: str = ""
+    field: str = ""
+    value: Any = None
+    group_operator: str = ""
+    group: tuple[ViewCriteria, ...] = ()
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.group_operator or self.group)
+
+    def fields(self) -> set[str]:
+        """Every field API name the criteria look at."""
+        if self.is_group:
+            return set().union(*(c.fields() for c in self.group)) if self.group else set()
+        return {self.field} if self.field else set()
+
+    @classmethod
+    def from_api(cls, d: Any) -> ViewCriteria | None:
+        if isinstance(d, list):  # a bare list of conditions: all must hold
+            parts = [c for c in (cls.from_api(x) for x in d) if c is not None]
+            return cls(group_operator="and", group=tuple(parts)) if parts else None
+        if not isinstance(d, dict) or not d:
+            return None
+        if d.get("group") is not None:
+            parts = [c for c in (cls.from_api(x) for x in _dicts(d.get("group"))) if c]
+            operator = _s(d.get("group_operator") or "and").lower()
+            return cls(group_operator=operator, group=tuple(parts)) if parts else None
+        raw_field = d.get("field")
+        api_name = raw_field.get("api_name") if isinstance(raw_field, dict) else raw_field
+        if not api_name:
+            return None
+        return cls(
+            comparator=_s(d.get("comparator") or "equal").lower(),
+            field=_s(api_name),
+            value=d.get("value"),
+        )
+
+
+@dataclass(frozen=True)
 class CustomView:
     id: str
     name: str
@@ -79,6 +123,8 @@ class CustomView:
     default: bool
     system_defined: bool
     system_name: str
+    # Only in the answer about one view (Zoho's list of views leaves it out); None: no filter.
+    criteria: ViewCriteria | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -91,6 +137,7 @@ class CustomView:
             default=bool(d.get("default", False)),
             system_defined=bool(d.get("system_defined", False)),
             system_name=_s(d.get("system_name")),
+            criteria=ViewCriteria.from_api(d.get("criteria")),
             raw=d,
         )
 

@@ -66,3 +66,56 @@ def criteria_q(criteria: dict[str, Any] | None, *, user_id: str, object_fields: 
         key += LOOKUP_FIELDS_SUFFIX
     q = Q(**{key + _COMPARATORS[comparator]: value})
     return ~q if negate else q
+
+
+def criteria_match(
+    criteria: dict[str, Any] | None,
+    data: dict[str, Any],
+    *,
+    user_id: str = "",
+    object_fields: frozenset[str] | set[str] = frozenset(),
+) -> bool:
+    """Whether one record's values meet these criteria (the same rules as `criteria_q`, in
+    Python: for automation rules, which look at one record at a time)."""
+    if not criteria:
+        return True
+    if "group" in criteria:
+        results = [
+            criteria_match(c, data, user_id=user_id, object_fields=object_fields)
+            for c in criteria["group"]
+        ]
+        if not results:
+            return True
+        if str(criteria.get("group_operator", "and")).lower() == "or":
+            return any(results)
+        return all(results)
+    comparator = str(criteria.get("comparator", "equal"))
+    negate = comparator in _NEGATED
+    comparator = _NEGATED.get(comparator, comparator)
+    if comparator not in _COMPARATORS:
+        raise CriteriaError(f"unsupported comparator {comparator!r}")
+    api_name = str((criteria.get("field") or {}).get("api_name", ""))
+    value = criteria.get("value")
+    if value == CURRENT_USER:
+        value = user_id
+    current = data.get(api_name)
+    if api_name in object_fields and isinstance(current, dict):
+        current = current.get("id")
+    try:
+        if comparator == "equal":
+            found = current == value
+        elif comparator == "in":
+            found = isinstance(value, list) and current in value
+        elif current is None:
+            found = False
+        elif comparator == "greater_than":
+            found = current > value
+        elif comparator == "greater_equal":
+            found = current >= value
+        elif comparator == "less_than":
+            found = current < value
+        else:
+            found = current <= value
+    except TypeError:
+        found = False
+    return not found if negate else found

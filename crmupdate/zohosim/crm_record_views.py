@@ -17,10 +17,11 @@ from django.core import signing
 from django.utils import timezone
 
 from crmupdate.zohosim import http, jobs
+from crmupdate.zohosim.automation import automation_fire, kinds_for_trigger
 from crmupdate.zohosim.crm_meta_views import MAX_PER_PAGE, _positive_int
 from crmupdate.zohosim.crm_router import CrmContext, module_scopes
 from crmupdate.zohosim.http import ZohoApiError
-from crmupdate.zohosim.models import SimModule, SimRecord, SimView
+from crmupdate.zohosim.models import SimAutomationRun, SimModule, SimRecord, SimView
 from crmupdate.zohosim.records import (
     InvalidValue,
     module_field_names,
@@ -32,6 +33,7 @@ from crmupdate.zohosim.records import (
     values_clean,
     zoho_now,
 )
+from crmupdate.zohosim.refusals import layout_gaps, record_refusal
 from crmupdate.zohosim.serializers import view_visible_to
 from crmupdate.zohosim.writes import module_touch
 
@@ -275,6 +277,22 @@ def records_update(ctx: CrmContext, module: str) -> Answer:
     SimRecord.objects.bulk_update(list(changed.values()), ["data"], batch_size=100)
     if changed:
         module_touch(found.pk)
+        # Rules look at the fields written to each record: group the records by them.
+        by_fields: dict[frozenset[str], list[SimRecord]] = {}
+        for item in data:
+            record = records.get(record_id_int(item.get("id")) or -1)
+            if record is not None and record.pk in changed:
+                names = frozenset(k for k in item if k != "id")
+                by_fields.setdefault(names, []).append(record)
+        for names, group in by_fields.items():
+            automation_fire(
+                module=found,
+                records=list({r.pk: r for r in group}.values()),
+                changed=names,
+                source=SimAutomationRun.Source.UPDATE_RECORDS,
+                kinds=kinds_for_trigger(trigger),
+                user_id=ctx.user.zoho_id,
+            )
     return (200 if changed else 400), {"data": entries}
 
 
@@ -295,9 +313,12 @@ def _update_one(
     record = records.get(record_id) if record_id is not None else None
     if record is None:
         return jobs.invalid_id(raw_id), None
-    if record.locked:
-        return jobs.record_locked(str(raw_id)), None
     values = {k: v for k, v in item.items() if k != "id"}
+    refusal = record_refusal(
+        record, values, layout_gaps(module, values), json_path=f"$.data[{n}]", raw_id=str(raw_id)
+    )
+    if refusal is not None:
+        return refusal, None
     for name in values:
         if name not in fields or fields[name].read_only:
             details = {"api_name": name, "json_path": f"$.data[{n}].{name}"}

@@ -3,7 +3,10 @@
 A cvid job's progress is computed from timestamps (start delay, seconds per record, copied
 from settings when scheduled), so every process agrees without a background thread. The
 record changes are applied once, in one transaction, by whichever request first sees the job
-due (`jobs_settle`, called on every CRM call of the organisation). Locked records fail.
+due (`jobs_settle`, called on every CRM call of the organisation). Records Zoho would refuse
+(see `refusals`: locked, not approved, in a Blueprint for the field, a picklist value their
+layout lacks) fail: counted in the job's status, answered one by one in ids mode. Automation
+runs as `automation` describes.
 
 Body validation errors come back as `data[]` entries under HTTP 200, as in the seed (v2).
 """
@@ -20,8 +23,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from crmupdate.zohosim.automation import ALL_KINDS, VIEW_JOB_LIMIT, automation_fire, rules_for
 from crmupdate.zohosim.http import ZohoApiError, error_entry
 from crmupdate.zohosim.models import (
+    SimAutomationRun,
     SimField,
     SimMassUpdateJob,
     SimModule,
@@ -38,6 +43,11 @@ from crmupdate.zohosim.records import (
     view_queryset,
     view_total,
     zoho_now,
+)
+from crmupdate.zohosim.refusals import (
+    layout_gaps,
+    record_refusal,
+    refusal_for,
 )
 from crmupdate.zohosim.serializers import view_visible_to
 from crmupdate.zohosim.values import multiselect_merge
@@ -124,7 +134,23 @@ def _schedule(
             return _entry("LIMIT_EXCEEDED", "Record count exceeded", {"limit": MAX_VIEW_RECORDS})
         if total == 0:
             return _entry("NO_RECORDS_FOUND", "no record found to update")
-        rows = list(view_queryset(view, user).values_list("record_id", "locked"))
+        gaps = layout_gaps(module, values)
+        states = ["record_id", "locked", "not_approved", "blueprint_field"]
+        rows = list(view_queryset(view, user).values_list(*states, "data__Layout__id"))
+        names = list(values)
+        failed = [
+            n
+            for n, (record_id, locked, unapproved, blueprint, layout_id) in enumerate(rows)
+            if refusal_for(
+                str(record_id),
+                locked=locked,
+                not_approved_yet=unapproved,
+                blueprint_field=blueprint,
+                layout_id=str(layout_id or "") if gaps else "",
+                names=names,
+                gaps=gaps,
+            )
+        ]
         now = timezone.now()
         delay = float(settings.ZOHOSIM_JOB_START_DELAY)
         per_record = float(settings.ZOHOSIM_JOB_SECONDS_PER_RECORD)
@@ -136,8 +162,8 @@ def _schedule(
             data=values,
             over_write=over_write,
             total_count=len(rows),
-            target_ids=[record_id for record_id, _ in rows],
-            failed_positions=[n for n, (_, locked) in enumerate(rows) if locked],
+            target_ids=[row[0] for row in rows],
+            failed_positions=failed,
             start_delay=delay,
             seconds_per_record=per_record,
             created=now,
@@ -193,14 +219,6 @@ def record_success(record: SimRecord) -> dict[str, Any]:
     }
 
 
-def record_locked(record_id: str) -> dict[str, Any]:
-    return error_entry(
-        "RECORD_LOCKED",
-        "You cannot perform this operation as the record is locked.",
-        {"action": "record_locking", "id": record_id},
-    )
-
-
 def invalid_id(record_id: Any) -> dict[str, Any]:
     return error_entry("INVALID_DATA", "the id given seems to be invalid", {"id": str(record_id)})
 
@@ -228,14 +246,16 @@ def _update_ids(
         r.record_id: r for r in SimRecord.objects.filter(module=module, record_id__in=wanted)
     }
     now = zoho_now()
+    gaps = layout_gaps(module, values)
     entries, changed = [], {}
     for raw in ids:
         record_id = record_id_int(raw)
         record = records.get(record_id) if record_id is not None else None
+        refusal = record_refusal(record, values, gaps, raw_id=str(raw)) if record else None
         if record is None:
             entries.append(invalid_id(raw))
-        elif record.locked:
-            entries.append(record_locked(str(raw)))
+        elif refusal is not None:
+            entries.append(refusal)
         else:
             if record.pk not in changed:
                 record_apply(record.data, values, fields, over_write=over_write, user=user, now=now)
@@ -244,6 +264,13 @@ def _update_ids(
     SimRecord.objects.bulk_update(list(changed.values()), ["data"], batch_size=500)
     if changed:
         module_touch(module.pk)
+        automation_fire(
+            module=module,
+            records=list(changed.values()),
+            changed=values,
+            source=SimAutomationRun.Source.IDS,
+            user_id=user.zoho_id,
+        )
     return (200 if changed else 400), {"data": entries}
 
 
@@ -344,3 +371,12 @@ def _job_apply(job: SimMassUpdateJob) -> None:
         for key, record_ids in groups.items():
             records_patch(job.module_id, record_ids, {**patches[key], **stamp})
     module_touch(job.module_id)
+    if job.total_count < VIEW_JOB_LIMIT and rules_for(job.module, job.data, ALL_KINDS):
+        automation_fire(
+            module=job.module,
+            records=list(SimRecord.objects.filter(module_id=job.module_id, record_id__in=targets)),
+            changed=job.data,
+            source=SimAutomationRun.Source.VIEW_JOB,
+            job_id=job.job_id or "",
+            user_id=job.user.zoho_id,
+        )

@@ -147,6 +147,9 @@ class SimModule(models.Model):
     # Zoho: one field per mass-update call, three in Deals.
     mass_update_field_limit = models.PositiveSmallIntegerField(default=1)
     layout_id = models.CharField(max_length=24, blank=True)
+    # Layouts besides the standard one: [{"id", "name", "missing_values": {field: [values]}}].
+    # A record of such a layout cannot take the picklist values its layout lacks.
+    layouts = models.JSONField(default=list, blank=True)
     # Changes whenever a record of the module is written (see records.module_touch), so
     # cached view memberships of an older version are never used.
     data_version = models.CharField(max_length=32, default=_new_version)
@@ -224,12 +227,29 @@ class SimRecord(models.Model):
     data = models.JSONField(default=dict)
     # A locked record (e.g. awaiting approval): updates to it fail with RECORD_LOCKED.
     locked = models.BooleanField(default=False)
+    # Not approved yet (e.g. created through a web form that needs approval): NOT_APPROVED.
+    not_approved = models.BooleanField(default=False)
+    # The field a Blueprint controls for this record ("" when it is in no Blueprint):
+    # updates of that field fail with RECORD_IN_BLUEPRINT, other fields change as usual.
+    blueprint_field = models.CharField(max_length=80, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["module", "record_id"])]
 
     def __str__(self) -> str:
         return str(self.record_id)
+
+    def states_set(self, **states: bool | str) -> None:
+        """Change what stands in the way of updates, as someone working in Zoho would:
+        `locked=False` (unlocked), `not_approved=False` (approved), `blueprint_field=""`
+        (moved out of its Blueprint)."""
+        allowed = {"locked", "not_approved", "blueprint_field"}
+        unknown = set(states) - allowed
+        if unknown:
+            raise ValueError(f"not a record state: {sorted(unknown)}")
+        for name, value in states.items():
+            setattr(self, name, value)
+        self.save(update_fields=list(states))
 
 
 class SimMassUpdateJob(models.Model):
@@ -256,6 +276,57 @@ class SimMassUpdateJob(models.Model):
 
     def __str__(self) -> str:
         return self.job_id or "job"
+
+
+class SimAutomationRule(models.Model):
+    """A workflow rule, approval process or Blueprint that runs when a record's `field`
+    changes (and, if set, the record then matches `criteria`, Zoho's criteria shape).
+    Effects: a workflow applies `field_updates`; an approval locks the record (submitted for
+    approval); a Blueprint puts the record in the Blueprint for `field`."""
+
+    class Kind(models.TextChoices):
+        WORKFLOW = "workflow"
+        APPROVAL = "approval"
+        BLUEPRINT = "blueprint"
+
+    module = models.ForeignKey(SimModule, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKFLOW)
+    name = models.CharField(max_length=120)
+    field = models.CharField(max_length=80)
+    criteria = models.JSONField(null=True, blank=True)
+    field_updates = models.JSONField(default=dict, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["module_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.name}"
+
+
+class SimAutomationRun(models.Model):
+    """One rule fired for one record by one call, so tests can check which automation a
+    mass update or an update of records set off."""
+
+    class Source(models.TextChoices):
+        VIEW_JOB = "mass_update_cvid"  # a scheduled mass update of a view
+        IDS = "mass_update_ids"  # a mass update by record ids
+        UPDATE_RECORDS = "update_records"  # PUT /crm/{v}/{module}
+
+    org = models.ForeignKey(SimOrg, on_delete=models.CASCADE)
+    rule = models.ForeignKey(SimAutomationRule, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20)
+    record_id = models.BigIntegerField()
+    source = models.CharField(max_length=20, choices=Source.choices)
+    job_id = models.CharField(max_length=24, blank=True)
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["org", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} on {self.record_id} ({self.source})"
 
 
 class SimCreditUsage(models.Model):

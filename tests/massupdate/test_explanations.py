@@ -2,7 +2,12 @@
 
 import pytest
 
-from crmupdate.massupdate.explanations import KNOWN_CODES, explain
+from crmupdate.massupdate.explanations import (
+    KNOWN_CODES,
+    KNOWN_RECORD_CODES,
+    explain,
+    explain_record,
+)
 
 # Every code in the seed and in zoho-crm-api.md §1.5 (mass update), §2 (status), §5.9 and §6.
 ZOHO_CODES = [
@@ -107,3 +112,61 @@ def test_a_network_failure_after_sending_warns_to_check_zoho_before_retrying():
     found = explain("TIMEOUT", maybe_sent=True)
     assert "may have received it" in found.next_step
     assert "never send it twice" in found.next_step
+
+
+# What Zoho answers about one record (ids mode, Update Records), from the practice CRM's
+# entries (tests/zohosim/test_refusals.py checks the simulator sends exactly these).
+RECORD_ENTRIES = {
+    "RECORD_LOCKED": (
+        "You cannot perform this operation as the record is locked.",
+        {"action": "record_locking", "id": "1"},
+        "This record is locked in Zoho",
+    ),
+    "NOT_APPROVED": ("record not approved", {"id": "1"}, "has not been approved in Zoho yet"),
+    "RECORD_IN_BLUEPRINT": (
+        "The record is in blue print",
+        {"api_name": "Stage", "id": "1"},
+        "in a Blueprint stage that controls this field",
+    ),
+    "CANNOT_PROCESS": ("The record is in stop processing", {}, "stop processing"),
+    "CANNOT_PERFORM_ACTION": ("no permission to perform an action on this record", {}, "may not"),
+    "CONVERTED_RECORD": ("can't update the converted record", {"id": "1"}, "was converted"),
+    "MAPPING_MISMATCH": ("mapping mismatch", {"api_name": "Stage"}, "Pipeline"),
+    "NO_PERMISSION": ("permission denied", {}, "may not change this field"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(RECORD_ENTRIES))
+def test_every_per_record_code_says_what_happened_to_this_record_and_what_to_do(code):
+    message, details, expected = RECORD_ENTRIES[code]
+    found = explain_record(code, message, details)
+    assert code in KNOWN_RECORD_CODES
+    assert expected in found.text
+    assert found.next_step and found.text != explain_record("SOMETHING_NEW").text
+
+
+def test_a_picklist_value_missing_from_the_records_layout_names_the_field():
+    details = {
+        "expected_data_type": "picklist",
+        "api_name": "Delivery_Region",
+        "json_path": "$.data[0].Delivery_Region",
+        "id": "1",
+    }
+    found = explain_record(
+        "INVALID_DATA", "invalid data", details, field_labels={"Delivery_Region": "Delivery Region"}
+    )
+    assert found.text == (
+        "Zoho refused the value for “Delivery Region”: this record's layout does not offer it "
+        "(each layout has its own list of values)."
+    )
+    assert "choose a value it offers" in found.next_step
+
+
+def test_an_id_zoho_no_longer_knows_is_a_deleted_record():
+    found = explain_record("INVALID_DATA", "the id given seems to be invalid", {"id": "123"})
+    assert "deleted or merged" in found.text
+
+
+def test_an_unknown_per_record_code_is_still_explained():
+    found = explain_record("SOMETHING_NEW", "whatever", None)
+    assert "refused to change this record" in found.text

@@ -59,9 +59,14 @@ def signed_in(member, client):
     return client
 
 
+# The view the drafts are made on, as Custom View Meta answers for one view (no filter).
+ONE_VIEW = {"custom_views": [{"id": CVID, "name": "Imported batch", "criteria": None}]}
+
+
 def mock_metadata(zoho_api):
     zoho_api.get(f"{CRM}/settings/modules", json=MODULES)
     zoho_api.get(f"{CRM}/settings/custom_views", json=VIEWS)
+    zoho_api.get(re.compile(rf"{CRM}/settings/custom_views/\d+"), json=ONE_VIEW)
     zoho_api.get(f"{CRM}/settings/fields", json={"fields": LEADS})
 
 
@@ -204,7 +209,8 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
                      sample)  # fmt: skip
     records_call = next(c for c in zoho_api.calls if "/crm/v2/Leads?" in c.request.url)
     assert "per_page=10" in records_call.request.url
-    assert "fields=Last_Name%2CNo_of_Employees%2CLead_Source" in records_call.request.url
+    # the name fields this module has (no Full_Name or First_Name here), then the changed ones
+    assert "fields=Last_Name%2CCompany%2CNo_of_Employees%2CLead_Source" in records_call.request.url
     assert "disabled" not in page[page.index('class="run-form"') :]
 
 

@@ -24,7 +24,15 @@ from crmupdate.zohosim.demo.catalog import (
 from crmupdate.zohosim.demo.fields import field_meta
 from crmupdate.zohosim.demo.orgs import ORGS, PROFILES, ROLES, OrgSpec
 from crmupdate.zohosim.demo.records import GenContext, company_name, record_values
+from crmupdate.zohosim.demo.states import (
+    RULES,
+    WHOLESALE_INDEXES,
+    WHOLESALE_LAYOUT,
+    WHOLESALE_LAYOUT_TAIL,
+    record_states,
+)
 from crmupdate.zohosim.models import (
+    SimAutomationRule,
     SimField,
     SimModule,
     SimOrg,
@@ -107,10 +115,12 @@ def _org_load(spec: OrgSpec, scale: str) -> SimOrg:
             sequence_number=len(NON_API_MODULES) + k + 1,
             mass_update_field_limit=module_spec.mass_update_field_limit,
             layout_id=org.make_id(91055 + k),
+            layouts=_extra_layouts(org, module_spec, k),
         )
         layout = {"api_name": "Standard__s", "name": "Standard", "id": module.layout_id}
         _fields_load(org, module, module_spec, k, module_ids, layout, profiles)
         _views_load(org, module, module_spec, k, users)
+        _rules_load(module)
         active = [u.ref() for u in users if u.status == "active"]
         ctx = GenContext(
             prefix=org.prefix,
@@ -233,6 +243,27 @@ def _views_load(
     SimView.objects.bulk_create(rows)
 
 
+def _extra_layouts(org: SimOrg, spec: ModuleSpec, k: int) -> list[dict[str, Any]]:
+    if spec.api_name != "Deals":
+        return []
+    return [{**WHOLESALE_LAYOUT, "id": org.make_id(WHOLESALE_LAYOUT_TAIL + k)}]
+
+
+def _rules_load(module: SimModule) -> None:
+    SimAutomationRule.objects.bulk_create(
+        SimAutomationRule(
+            module=module,
+            kind=rule.kind,
+            name=rule.name,
+            field=rule.field,
+            criteria=rule.criteria,
+            field_updates=rule.field_updates,
+        )
+        for rule in RULES
+        if rule.module == module.api_name
+    )
+
+
 def _account_refs(org: SimOrg, spec: OrgSpec, scale: str) -> list[dict[str, str]]:
     from crmupdate.zohosim.demo.catalog import ACCOUNTS
 
@@ -267,6 +298,10 @@ def _records_create(
             for i, values in zip(indexes, generated, strict=True):
                 if i >= BIG_BATCH_OFFSET:
                     values["Import_Batch"] = BIG_BATCH
+        for layout in module.layouts:
+            for i, values in zip(indexes, generated, strict=True):
+                if i in WHOLESALE_INDEXES:
+                    values["Layout"] = {"name": layout["name"], "id": layout["id"]}
         if cache and indexes.start == 0:
             _GENERATED[key] = generated
     rows = []
@@ -277,6 +312,7 @@ def _records_create(
                 record_id=int(org.make_id(record_id_tail(k, i))),
                 data=values,
                 locked=i in LOCKED_INDEXES or (i >= BIG_BATCH_OFFSET and i % 9973 == 17),
+                **record_states(spec.api_name, i),
             )
         )
     SimRecord.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from crmupdate.zohosim.demo.catalog import LEAD_SOURCES, LEAD_STATUSES, ModuleSpec
 from crmupdate.zohosim.demo.fields import FieldSpec
+from crmupdate.zohosim.demo.states import OPEN_STAGE, REFUSING_DEALS
 
 FIRST_NAMES = (
     "Ava",
@@ -247,6 +248,8 @@ def record_values(module: ModuleSpec, i: int, ctx: GenContext) -> dict[str, Any]
         "payment_terms": rng.choice(("NET30", "NET60", "PREPAID")),
         "shipment_status": rng.choice(("Pending", "In Transit", "In Transit", "Delivered")),
     }
+    if module.api_name == "Deals" and i in REFUSING_DEALS:
+        gens["stage"] = OPEN_STAGE
     values: dict[str, Any] = {}
     for spec in module.fields:
         if spec.gen == "none" or spec.api_name == "id":
