@@ -8,6 +8,7 @@ Zoho call at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,7 @@ MASS_UPDATE_MODULES = frozenset(
         "Quotes", "Sales_Orders", "Purchase_Orders", "Invoices",
     }
 )  # fmt: skip
+MODULE_API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 NEVER_MODULES = frozenset({"Services", "Appointments", "Appointments__s", "Services__s"})
 
 
@@ -69,6 +71,8 @@ def _cached(
 def module_is_mass_updatable(module: Module) -> bool:
     if not module.api_supported or not module.visible or module.status != "visible":
         return False
+    if not MODULE_API_NAME.fullmatch(module.api_name or ""):
+        return False  # no Zoho call could name it (it goes into the URL path)
     if module.api_name in NEVER_MODULES:
         return False
     if module.generated_type == "custom":

@@ -109,3 +109,19 @@ def test_no_view_is_chosen_for_the_person(signed_in, zoho_api):
     page = response.content.decode()
     assert "Choose the view whose records you want to change." in page
     assert 'aria-invalid="true"' in page
+
+
+def test_a_module_whose_api_name_no_call_could_use_is_not_offered(signed_in, zoho_api):
+    """Found by the property test of the new-update page: Zoho sending a module named "0"."""
+    zero = {"api_name": "0", "plural_label": "", "generated_type": "custom",
+            "api_supported": True, "status": "visible", "visible": True}  # fmt: skip
+    modules = {"modules": [zero]}
+    zoho_api.get(f"{CRM}/settings/modules", json=modules)
+    for response in (
+        signed_in.get("/updates/new/"),
+        signed_in.get("/updates/new/", {"module": "0"}, HTTP_HX_REQUEST="true"),
+        signed_in.post("/updates/new/", {"module": "0", "cvid": ""}),
+        signed_in.get("/updates/new/counts/", {"module": "0"}),
+    ):
+        assert response.status_code in (200, 204)
+    assert '<option value="0"' not in signed_in.get("/updates/new/").content.decode()
