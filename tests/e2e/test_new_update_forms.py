@@ -59,6 +59,7 @@ def test_errors_are_summarised_linked_and_focused(signed_in_page, sim):
     expect(city).to_be_focused()  # the row just added has the focus
     city.fill("x" * 150)  # the field holds 100 characters: refused, never cut
     add_field(page, "No. of Employees")
+    expect(page.get_by_label("No. of Employees: new value")).to_be_focused()  # row is in
     expect(city).to_have_value("x" * 150)
     page.get_by_role("button", name="Review changes", exact=True).last.click()
 
