@@ -5,6 +5,7 @@ One file for every environment. Development defaults are safe; malformed values 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -59,6 +60,14 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def private_file_create(path: Path) -> None:
+    """Create `path` (empty) readable by its owner only, unless it exists. Used for the SQLite
+    database: tokens in it are encrypted, the rest of the team's data is not. SQLite gives its
+    -wal and -shm files the database file's mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def env_url(name: str, default: str) -> str:
     raw = os.environ.get(name, default).strip().rstrip("/")
     parts = urlsplit(raw)
@@ -87,9 +96,11 @@ ZOHO_API_VERSION = os.environ.get("ZOHO_API_VERSION", "v2").strip()
 ALLOWED_ZOHO_ORGS = env_list("ALLOWED_ZOHO_ORGS")
 ZOHO_HTTP_TIMEOUT = env_float("ZOHO_HTTP_TIMEOUT", 30.0)
 
-# The built-in simulator of Zoho's accounts server and CRM API. On by default when no real
-# Zoho client is configured, so the app works out of the box.
-ZOHOSIM_ENABLED = env_bool("ZOHOSIM_ENABLED", not ZOHO_CLIENT_ID)
+# The built-in simulator of Zoho's accounts server and CRM API (the practice CRM). Anyone who
+# reaches it signs in as any of its demo people without a password, so it is mounted only in
+# development (DEBUG) or when asked for explicitly (`make run` does); `check --deploy` warns
+# about the latter. See crmupdate/checks.py.
+ZOHOSIM_ENABLED = env_bool("ZOHOSIM_ENABLED", DEBUG)
 ZOHOSIM_URL_PREFIX = "zohosim"
 # Public origin under which the simulator is reachable (used in absolute URLs it hands out,
 # e.g. by `manage.py zohosim_token`). Requests to the simulator use their own host instead.
@@ -100,6 +111,12 @@ ZOHOSIM_JOB_SECONDS_PER_RECORD = env_float("ZOHOSIM_JOB_SECONDS_PER_RECORD", 0.0
 ZOHOSIM_JOB_START_DELAY = env_float("ZOHOSIM_JOB_START_DELAY", 2.0)
 ZOHOSIM_CREDITS_PER_DAY = env_int("ZOHOSIM_CREDITS_PER_DAY", 100_000)
 ZOHOSIM_CONCURRENCY = env_int("ZOHOSIM_CONCURRENCY", 20)
+# The simulator's call log (ApiCall): calls older than this many days, and the oldest calls
+# beyond this many stored bytes (bodies and query strings), are pruned as new calls arrive.
+# A stored request body is cut after ZOHOSIM_CALL_LOG_BODY_BYTES.
+ZOHOSIM_CALL_LOG_DAYS = env_int("ZOHOSIM_CALL_LOG_DAYS", 7)
+ZOHOSIM_CALL_LOG_MAX_BYTES = env_int("ZOHOSIM_CALL_LOG_MAX_BYTES", 50_000_000)
+ZOHOSIM_CALL_LOG_BODY_BYTES = env_int("ZOHOSIM_CALL_LOG_BODY_BYTES", 100_000)
 
 if ZOHOSIM_ENABLED and not ZOHO_CLIENT_ID:
     # The simulator registers this client for itself; see crmupdate.zohosim.
@@ -127,15 +144,28 @@ BENCH = env_bool("BENCH", False)
 # ZOHO_METADATA_TTL seconds. The worker checks a running Zoho job after
 # MASSUPDATE_POLL_FIRST_SECONDS, then less often, at most MASSUPDATE_POLL_MAX_SECONDS apart;
 # after a 429 or ALREADY_SCHEDULED it waits MASSUPDATE_RETRY_FIRST_SECONDS, doubling up to
-# MASSUPDATE_RETRY_MAX_SECONDS. A killed worker's claim on a step runs out after
-# MASSUPDATE_LEASE_SECONDS; the watchdog looks for such steps every MASSUPDATE_WATCHDOG_SECONDS.
+# MASSUPDATE_RETRY_MAX_SECONDS. A worker's claim on a step or an undo runs out after
+# MASSUPDATE_LEASE_SECONDS (longer while sending: see massupdate/timing.py), so another worker
+# takes over from a killed one.
 ZOHO_METADATA_TTL = env_int("ZOHO_METADATA_TTL", 3600)
 MASSUPDATE_POLL_FIRST_SECONDS = env_float("MASSUPDATE_POLL_FIRST_SECONDS", 3.0)
 MASSUPDATE_POLL_MAX_SECONDS = env_float("MASSUPDATE_POLL_MAX_SECONDS", 60.0)
 MASSUPDATE_RETRY_FIRST_SECONDS = env_float("MASSUPDATE_RETRY_FIRST_SECONDS", 10.0)
 MASSUPDATE_RETRY_MAX_SECONDS = env_float("MASSUPDATE_RETRY_MAX_SECONDS", 300.0)
 MASSUPDATE_LEASE_SECONDS = env_float("MASSUPDATE_LEASE_SECONDS", 180.0)
-MASSUPDATE_WATCHDOG_SECONDS = env_float("MASSUPDATE_WATCHDOG_SECONDS", 30.0)
+# Tries to send a step (or read a backup page, or an undo batch) whose connection never
+# opened, before it stops and says why; and the wait before a step queued behind another
+# update of the same view looks again.
+MASSUPDATE_MAX_SUBMIT_ATTEMPTS = 8
+MASSUPDATE_VIEW_BUSY_SECONDS = 15.0
+# One undo run puts records back for this long, then lets other due work go first.
+UNDO_RUN_SECONDS = 60.0
+# The worker (`manage.py worker`) sleeps WORKER_IDLE_SECONDS when nothing is due; every
+# WORKER_SWEEP_SECONDS it looks again at paused work (has its person signed in again?) and
+# repairs what a killed process left; every UNDO_PURGE_SECONDS it deletes expired backups.
+WORKER_IDLE_SECONDS = env_float("WORKER_IDLE_SECONDS", 1.0)
+WORKER_SWEEP_SECONDS = env_float("WORKER_SWEEP_SECONDS", 30.0)
+UNDO_PURGE_SECONDS = env_float("UNDO_PURGE_SECONDS", 6 * 3600.0)
 
 # --- Django -----------------------------------------------------------------------------------
 
@@ -148,7 +178,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "social_django",
-    "django_tasks_db",
     "crmupdate.accounts",
     "crmupdate.massupdate",
     "crmupdate.history",
@@ -193,7 +222,7 @@ TEMPLATES = [
     }
 ]
 
-(BASE_DIR / "var").mkdir(exist_ok=True)
+(BASE_DIR / "var").mkdir(mode=0o700, exist_ok=True)
 SQLITE_PATH = BASE_DIR / "var" / "db.sqlite3"
 
 if os.environ.get("DATABASE_URL"):
@@ -203,6 +232,7 @@ if os.environ.get("DATABASE_URL"):
         )
     }
 else:
+    private_file_create(SQLITE_PATH)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -212,7 +242,7 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            # A file, not memory: the task worker and the web server of browser tests share it.
+            # A file, not memory: worker processes and the web server of browser tests share it.
             "TEST": {"NAME": BASE_DIR / "var" / "test.sqlite3"},
         }
     }
@@ -248,13 +278,6 @@ CACHES = {
     }
 }
 
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
-    }
-}
-
 LOGIN_URL = "accounts:signin"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -262,6 +285,11 @@ LOGOUT_REDIRECT_URL = "home"
 # --- Security -----------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A session unused for this long is signed out (each request, an htmx poll included, is use).
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 2 * 3600)
+# Pages showing the team's data ask Zoho again at least this often whether it still accepts
+# the person (one accounts-server call, no CRM API credits); see crmupdate.accounts.access.
+ZOHO_ACCESS_RECHECK_SECONDS = env_int("ZOHO_ACCESS_RECHECK_SECONDS", 300)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # No script of ours reads it: pages hand the token to htmx in the markup (base.html).

@@ -8,7 +8,6 @@ Zoho call at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -17,7 +16,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crmupdate.accounts.services import zoho_client_for
 from crmupdate.massupdate.models import MetadataCache
+from crmupdate.zoho.client import module_api_name_valid
 from crmupdate.zoho.types import CustomView, CustomViewList, Field, Module, User
 
 Kind = MetadataCache.Kind
@@ -30,17 +31,14 @@ MASS_UPDATE_MODULES = frozenset(
         "Quotes", "Sales_Orders", "Purchase_Orders", "Invoices",
     }
 )  # fmt: skip
-MODULE_API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 NEVER_MODULES = frozenset({"Services", "Appointments", "Appointments__s", "Services__s"})
 
 
 def ttl() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "ZOHO_METADATA_TTL", 3600)))
+    return timedelta(seconds=settings.ZOHO_METADATA_TTL)
 
 
 def _client(member: Any) -> Any:
-    from crmupdate.accounts.services import zoho_client_for
-
     return zoho_client_for(member.user)
 
 
@@ -71,8 +69,8 @@ def _cached(
 def module_is_mass_updatable(module: Module) -> bool:
     if not module.api_supported or not module.visible or module.status != "visible":
         return False
-    if not MODULE_API_NAME.fullmatch(module.api_name or ""):
-        return False  # no Zoho call could name it (it goes into the URL path)
+    if not module_api_name_valid(module.api_name):  # e.g. "0": no API call could name it
+        return False
     if module.api_name in NEVER_MODULES:
         return False
     if module.generated_type == "custom":

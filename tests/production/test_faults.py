@@ -16,11 +16,11 @@ import pytest
 import responses as responses_lib
 from django.test import Client
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from crmupdate.accounts.crypto import token_decrypt
 from crmupdate.accounts.models import ZohoConnection
 from crmupdate.massupdate.models import Draft, MassUpdate, Step, StepStatus, UpdateStatus
+from crmupdate.massupdate.statuses import update_status_word
 from crmupdate.zoho import transport
 from crmupdate.zohosim.models import ApiCall
 from crmupdate.zohosim.tokens import token_revoke
@@ -68,8 +68,7 @@ def browser(sam):
 def time_passes() -> None:
     """Every wait is over: what the worker would do next is due now."""
     now = timezone.now() - timedelta(seconds=1)
-    DBTaskResult.objects.filter(status="READY").update(run_after=now)
-    Step.objects.filter(next_check_at__gt=now).update(next_check_at=now)
+    Step.objects.filter(due_at__gt=now).update(due_at=now)
 
 
 def mass_updates_received(*, status: int | None = 200) -> int:
@@ -158,7 +157,9 @@ def test_a_page_sends_the_person_to_sign_in_again_when_zoho_refuses_them(
     assert refused.status_code == 302
     assert refused["Location"].startswith("/signin/again/?next=")
     assert "Your Zoho sign-in has expired" in page_text(browser.get(refused["Location"]))
-    member_factory(SALES_OPS_EMAIL)  # signs in with Zoho again
+    member_factory(SALES_OPS_EMAIL)  # signs in with Zoho again...
+    sam.refresh_from_db()
+    browser.force_login(sam)  # ...which starts a new session: the old one was signed out
     assert WORKS[step] in page_text(browser.get(url))
     if draft is not None:
         assert Draft.objects.get(pk=draft.pk).changes == draft.changes
@@ -173,7 +174,7 @@ def start_update(sam, *, until: str) -> MassUpdate:
     update = run_update(sam.member, CHANGE, cvid=SEED_CVID)
     if until == "poll":
         for _ in range(5):
-            run_worker(max_tasks=1)
+            run_worker(max_actions=1)
             if Step.objects.get(update=update).status == StepStatus.RUNNING:
                 break
         assert Step.objects.get(update=update).job_id
@@ -226,8 +227,10 @@ def test_the_update_rides_out_a_zoho_failure(step, how, sam, zoho, browser):
         assert mass_updates_received() == 1  # sent exactly once, whatever happened
     assert finished_well(update), update.last_error_explanation
     shown = page_text(browser.get(f"/updates/{update.pk}/"))
-    assert f'class="status status-{update.status}">{update.get_status_display()}<' in shown
-    assert SAYS[how] not in shown  # the failure is over
+    word = update_status_word(update.status)
+    assert f'class="status status-{update.status} tone-{word.tone}">{word.label}<' in shown
+    # the failure is over (the step's activity log still tells it, as past events)
+    assert SAYS[how] not in shown.split('<details class="activity">')[0]
 
 
 @pytest.mark.parametrize("step", ["submit", "poll"])
@@ -242,6 +245,10 @@ def test_the_update_pauses_when_zoho_refuses_the_person_and_resumes_after_sign_i
 
     update.refresh_from_db()
     assert update.status == UpdateStatus.PAUSED
+    # Zoho refused the worker's token refresh, which signed Sam out everywhere...
+    assert browser.get(f"/updates/{update.pk}/")["Location"].startswith("/signin/")
+    sam.refresh_from_db()
+    browser.force_login(sam)  # ...and once back, he reads why
     shown = page_text(browser.get(f"/updates/{update.pk}/"))  # the page opens even so
     assert "Your Zoho sign-in has expired, so the update is paused. Nothing is lost" in shown
     assert "Sign in with Zoho again" in shown
@@ -251,7 +258,7 @@ def test_the_update_pauses_when_zoho_refuses_the_person_and_resumes_after_sign_i
 
     member_factory(SALES_OPS_EMAIL)  # signs in with Zoho again
     time_passes()
-    run_worker()  # the safety net sees the new sign-in and carries on
+    run_worker()  # the paused step looks again, sees the new sign-in and carries on
 
     assert finished_well(update), update.last_error_explanation
     assert mass_updates_received() == 1

@@ -4,13 +4,12 @@ its results. Every query starts from the signed-in person's team."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +18,7 @@ from crmupdate.massupdate.models import (
     MassUpdate,
     Step,
     StepStatus,
+    UpdateStatus,
 )
 from crmupdate.massupdate.undo.models import (
     Backup,
@@ -29,6 +29,8 @@ from crmupdate.massupdate.undo.models import (
     UndoRecord,
 )
 
+# The largest id a table holds (bigint): a URL's or a filter's larger number names nothing.
+MAX_ID = 2**63 - 1
 PER_PAGE_READ = 200
 PER_CALL_WRITE = 100
 
@@ -145,48 +147,16 @@ class UndoCell:
     reason: str = ""
 
 
-# What an update's backups allow, as `undo_cell_columns` reads it.
+# What an update's backups allow, as the history reads it for many updates at once (its
+# rows query, `crmupdate.history.selectors`, applies the rule of `undo_state` in SQL).
 CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE = "available", "expired", "incomplete"
-
-
-def undo_cell_columns(update_id: str) -> tuple[str, list[Any]]:
-    """Two select-list columns for history rows, by correlated look-ups on `update_id` (the
-    SQL of the update's id column): the status of the update's undo, if it has one, and what
-    its backups allow (CELL_*, or NULL when it has none).
-
-    Only the backups of steps that reached Zoho and finished count ("ran"); of those, the
-    ones kept (complete or expired) decide: undo is available when every kept backup is
-    complete and not past its expiry, else they have expired; with ran steps but none kept,
-    the backup is incomplete. The page reads these in its own query (no query per row, and no
-    second query per page)."""
-    undo, backup, step = Undo._meta.db_table, Backup._meta.db_table, Step._meta.db_table
-    sql = f"""
-        (SELECT u.status FROM {undo} u WHERE u.update_id = {update_id}),
-        (SELECT CASE
-            WHEN SUM(CASE WHEN b.status IN (%s, %s) THEN 1 ELSE 0 END) > 0 THEN
-                CASE WHEN SUM(CASE WHEN b.status = %s OR (b.status = %s AND b.expires_at <= %s)
-                                   THEN 1 ELSE 0 END) = 0
-                     THEN '{CELL_AVAILABLE}' ELSE '{CELL_EXPIRED}' END
-            WHEN COUNT(*) > 0 THEN '{CELL_INCOMPLETE}'
-         END
-         FROM {backup} b JOIN {step} s ON s.id = b.step_id
-         WHERE b.update_id = {update_id} AND s.job_id <> '' AND s.status IN (%s, %s))"""  # noqa: S608  (our table names; values are parameters)
-    params: list[Any] = [
-        BackupStatus.COMPLETE.value,
-        BackupStatus.EXPIRED.value,
-        BackupStatus.EXPIRED.value,
-        BackupStatus.COMPLETE.value,
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        StepStatus.COMPLETED.value,
-        StepStatus.FAILED.value,
-    ]
-    return sql, params
 
 
 def undo_cell_of(
     *, finished: bool, undo_status: str | None, backups: str | None
 ) -> UndoCell | None:
-    """A history row's undo cell from `undo_cell_columns` (None: the row says nothing)."""
+    """A history row's undo cell from its undo's status and what its backups allow (CELL_*,
+    None when it has none); None: the row says nothing."""
     if undo_status:
         return UndoCell(undo_status=undo_status)
     if not finished or not backups:
@@ -198,7 +168,36 @@ def undo_cell_of(
     return UndoCell(reason="Its backup is incomplete.")
 
 
+def undo_status_label(status: str) -> str:
+    """An undo's status as the history says it ("Undone", by whom and when, beside it)."""
+    if status in (UpdateStatus.COMPLETED, UpdateStatus.COMPLETED_WITH_FAILURES):
+        return "Undone"
+    if status == UpdateStatus.FAILED:
+        return "Undo failed"
+    return "Being undone"
+
+
+def undo_entry_field_names(*, entry_ids: Iterable[int]) -> dict[int, str]:
+    """For undos' own history entries: the fields each undo puts back ("Lead Status,
+    Rating"), only those of the steps that ran (the entry's copy of the update's field names
+    lists every step's, run or not)."""
+    plans = dict(Undo.objects.filter(entry_id__in=list(entry_ids)).values_list("entry_id", "plan"))
+    backup_ids = {pk for plan in plans.values() for pk in plan or []}
+    changes = dict(Backup.objects.filter(pk__in=backup_ids).values_list("pk", "step__changes"))
+    names = {}
+    for entry_id, plan in plans.items():
+        labels = [
+            str(c.get("label") or c.get("api_name"))
+            for backup_id in reversed(plan or [])  # a plan runs the last step first
+            for c in changes.get(backup_id) or []
+        ]
+        names[entry_id] = ", ".join(dict.fromkeys(labels))
+    return names
+
+
 def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
+    if pk > MAX_ID:
+        raise Http404("No such update")
     update = MassUpdate.objects.filter(team=team, pk=pk).prefetch_related("steps").first()
     if update is None:
         raise Http404("No such update")
@@ -207,6 +206,8 @@ def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
 
 def undo_entry_target(*, team: Any, pk: int) -> int | None:
     """If update `pk` is an undo's row in the history: the undone update's id."""
+    if pk > MAX_ID:
+        return None
     return Undo.objects.filter(team=team, entry_id=pk).values_list("update_id", flat=True).first()
 
 
