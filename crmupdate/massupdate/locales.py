@@ -53,10 +53,11 @@ class DateStyle:
         return _hint(self.datetime_format)
 
     def show_date(self, day: dt.date) -> str:
-        return day.strftime(self.date_format)
+        return day.strftime(self.date_format.replace("%Y", f"{day.year:04d}"))
 
     def show_datetime(self, moment: dt.datetime) -> str:
-        return moment.strftime(self.datetime_format)
+        # the year always in four digits (strftime writes year 1 as "1")
+        return moment.strftime(self.datetime_format.replace("%Y", f"{moment.year:04d}"))
 
 
 def _hint(fmt: str) -> str:
