@@ -1,5 +1,5 @@
 # Production image: gunicorn serves the app, whitenoise the static files.
-# The task worker runs from the same image:  docker run ... IMAGE python manage.py db_worker
+# The worker runs from the same image:       docker run ... IMAGE python manage.py worker
 # Migrations (once per release):             docker run ... IMAGE python manage.py migrate
 FROM python:3.12-slim
 

@@ -26,11 +26,11 @@ demo: install
 	$(DEMO_ENV) $(PY) manage.py zohosim_load
 	@echo "crmupdate is on http://127.0.0.1:8000 (Ctrl-C stops the web server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(DEMO_ENV) $(PY) manage.py db_worker & \
+	$(DEMO_ENV) $(PY) manage.py worker & \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000 --noreload; \
 	wait
 
-# A production-like local run: DEBUG off, gunicorn with several workers, the task worker;
+# A production-like local run: DEBUG off, gunicorn with several workers, `manage.py worker`;
 # PostgreSQL when DATABASE_URL is set. Secrets for this local run are generated once into
 # var/run.env (the environment wins over it).
 RUN_PORT ?= 8000
@@ -45,7 +45,7 @@ run: install
 	{ [ -n "$$ZOHO_CLIENT_ID" ] || $(PY) manage.py zohosim_load; } && \
 	echo "crmupdate (production-like) on http://127.0.0.1:$(RUN_PORT) (Ctrl-C stops it)" && \
 	trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker & \
+	$(PY) manage.py worker & \
 	$(VENV)/bin/gunicorn crmupdate.wsgi:application --bind 127.0.0.1:$(RUN_PORT) \
 	  --workers $${WEB_WORKERS:-3} --threads $${WEB_THREADS:-4} --worker-class gthread --timeout 60; \
 	wait

@@ -73,16 +73,13 @@ def serve() -> None:
 
 def work(until: object, what: str, limit: float = 3600) -> None:
     """Run the worker (in this thread) until `until()` is true."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    from crmupdate.massupdate.worker import worker_run
 
     deadline = time.monotonic() + limit
     while not until():  # type: ignore[operator]
         if time.monotonic() > deadline:
             raise SystemExit(f"gave up waiting for {what}")
-        Worker(
-            queue_names=["default"], interval=0, batch=True, backend_name="default",
-            startup_delay=False, max_tasks=200, worker_id="bench", excluded_queue_names=[],
-        ).run()  # fmt: skip
+        worker_run(until_idle=True, max_actions=200)
         time.sleep(0.05)
 
 
@@ -106,7 +103,7 @@ def main() -> int:
 
     from django.core.management import call_command
 
-    logging.getLogger("django.tasks").setLevel(logging.WARNING)
+    logging.getLogger("crmupdate.massupdate.worker").setLevel(logging.WARNING)
 
     (ROOT / "var").mkdir(exist_ok=True)
     call_command("migrate", verbosity=0)

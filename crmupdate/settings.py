@@ -127,15 +127,28 @@ BENCH = env_bool("BENCH", False)
 # ZOHO_METADATA_TTL seconds. The worker checks a running Zoho job after
 # MASSUPDATE_POLL_FIRST_SECONDS, then less often, at most MASSUPDATE_POLL_MAX_SECONDS apart;
 # after a 429 or ALREADY_SCHEDULED it waits MASSUPDATE_RETRY_FIRST_SECONDS, doubling up to
-# MASSUPDATE_RETRY_MAX_SECONDS. A killed worker's claim on a step runs out after
-# MASSUPDATE_LEASE_SECONDS; the watchdog looks for such steps every MASSUPDATE_WATCHDOG_SECONDS.
+# MASSUPDATE_RETRY_MAX_SECONDS. A worker's claim on a step or an undo runs out after
+# MASSUPDATE_LEASE_SECONDS (longer while sending: see massupdate/timing.py), so another worker
+# takes over from a killed one.
 ZOHO_METADATA_TTL = env_int("ZOHO_METADATA_TTL", 3600)
 MASSUPDATE_POLL_FIRST_SECONDS = env_float("MASSUPDATE_POLL_FIRST_SECONDS", 3.0)
 MASSUPDATE_POLL_MAX_SECONDS = env_float("MASSUPDATE_POLL_MAX_SECONDS", 60.0)
 MASSUPDATE_RETRY_FIRST_SECONDS = env_float("MASSUPDATE_RETRY_FIRST_SECONDS", 10.0)
 MASSUPDATE_RETRY_MAX_SECONDS = env_float("MASSUPDATE_RETRY_MAX_SECONDS", 300.0)
 MASSUPDATE_LEASE_SECONDS = env_float("MASSUPDATE_LEASE_SECONDS", 180.0)
-MASSUPDATE_WATCHDOG_SECONDS = env_float("MASSUPDATE_WATCHDOG_SECONDS", 30.0)
+# Tries to send a step (or read a backup page, or an undo batch) whose connection never
+# opened, before it stops and says why; and the wait before a step queued behind another
+# update of the same view looks again.
+MASSUPDATE_MAX_SUBMIT_ATTEMPTS = 8
+MASSUPDATE_VIEW_BUSY_SECONDS = 15.0
+# One undo run puts records back for this long, then lets other due work go first.
+UNDO_RUN_SECONDS = 60.0
+# The worker (`manage.py worker`) sleeps WORKER_IDLE_SECONDS when nothing is due; every
+# WORKER_SWEEP_SECONDS it looks again at paused work (has its person signed in again?) and
+# repairs what a killed process left; every UNDO_PURGE_SECONDS it deletes expired backups.
+WORKER_IDLE_SECONDS = env_float("WORKER_IDLE_SECONDS", 1.0)
+WORKER_SWEEP_SECONDS = env_float("WORKER_SWEEP_SECONDS", 30.0)
+UNDO_PURGE_SECONDS = env_float("UNDO_PURGE_SECONDS", 6 * 3600.0)
 
 # --- Django -----------------------------------------------------------------------------------
 
@@ -148,7 +161,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "social_django",
-    "django_tasks_db",
     "crmupdate.accounts",
     "crmupdate.massupdate",
     "crmupdate.history",
@@ -212,7 +224,7 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            # A file, not memory: the task worker and the web server of browser tests share it.
+            # A file, not memory: worker processes and the web server of browser tests share it.
             "TEST": {"NAME": BASE_DIR / "var" / "test.sqlite3"},
         }
     }
@@ -245,13 +257,6 @@ CACHES = {
         if not os.environ.get("REDIS_URL")
         else "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ.get("REDIS_URL", "crmupdate_cache"),
-    }
-}
-
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
     }
 }
 

@@ -190,8 +190,9 @@ class SlowJobs:
 
 @pytest.fixture
 def fast_worker(settings: Any) -> Any:
-    """The worker checks Zoho's jobs and retries without waiting, so it settles at once
-    (tests/massupdate has a fuller version for its own tests)."""
+    """The worker checks Zoho's jobs and retries without waiting, so `run_worker()` (the
+    worker loop, in-process, until nothing is due) settles at once (tests/massupdate has a
+    fuller version for its own tests)."""
     settings.MASSUPDATE_POLL_FIRST_SECONDS = 0
     settings.MASSUPDATE_RETRY_FIRST_SECONDS = 0
     return settings

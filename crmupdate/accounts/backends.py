@@ -73,7 +73,7 @@ class ZohoOAuth2(BaseOAuth2):
         return f"{configured_accounts_server()}/oauth/v2/auth"
 
     def get_redirect_uri(self, state: str | None = None) -> str:
-        return str(getattr(settings, "ZOHO_REDIRECT_URI", "") or self.redirect_uri)
+        return str(settings.ZOHO_REDIRECT_URI or self.redirect_uri)
 
     def auth_extra_arguments(self) -> dict[str, str]:
         arguments = super().auth_extra_arguments()

@@ -43,7 +43,7 @@ def _fernet(keys: tuple[str, ...], secret_key: str, debug: bool) -> MultiFernet:
 
 def _current() -> MultiFernet:
     # Read at call time, so tests and key rotation see the settings in force now.
-    keys = tuple(getattr(settings, "TOKEN_ENCRYPTION_KEYS", None) or ())
+    keys = tuple(settings.TOKEN_ENCRYPTION_KEYS or ())
     return _fernet(keys, settings.SECRET_KEY, settings.DEBUG)
 
 

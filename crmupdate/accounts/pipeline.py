@@ -21,7 +21,7 @@ from crmupdate.accounts.services import AccountConflict, SignIn, account_save_si
 
 def require_allowed_org(backend: Any, response: dict[str, Any], *args: Any, **kwargs: Any) -> None:
     """ALLOWED_ZOHO_ORGS (org ids), when set, is the list of organisations that may sign in."""
-    allowed = [str(org_id) for org_id in getattr(settings, "ALLOWED_ZOHO_ORGS", []) or []]
+    allowed = [str(org_id) for org_id in settings.ALLOWED_ZOHO_ORGS or []]
     org = response["zoho_org"]
     if allowed and str(org.id) not in allowed:
         raise SignInFailed("org_not_allowed", backend=backend)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crmupdate.accounts.services import zoho_client_for
 from crmupdate.massupdate.models import MetadataCache
 from crmupdate.zoho.types import CustomView, CustomViewList, Field, Module, User
 
@@ -33,12 +34,10 @@ NEVER_MODULES = frozenset({"Services", "Appointments", "Appointments__s", "Servi
 
 
 def ttl() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "ZOHO_METADATA_TTL", 3600)))
+    return timedelta(seconds=settings.ZOHO_METADATA_TTL)
 
 
 def _client(member: Any) -> Any:
-    from crmupdate.accounts.services import zoho_client_for
-
     return zoho_client_for(member.user)
 
 

@@ -19,43 +19,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class UpdateStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"  # waiting for the worker, or for another update on the view
-    RUNNING = "running", "Running"
-    WAITING = "waiting", "Waiting to retry"  # Zoho said "later" (429, ALREADY_SCHEDULED)
-    PAUSED = "paused", "Paused: sign in again"
-    NEEDS_ATTENTION = "needs_attention", "Needs your decision"
-    COMPLETED = "completed", "Completed"
-    COMPLETED_WITH_FAILURES = "completed_with_failures", "Completed with failures"
-    FAILED = "failed", "Failed"
-    REFUSED = "refused", "Refused by Zoho"
-
-
-FINISHED_UPDATE_STATUSES = frozenset(
-    {
-        UpdateStatus.COMPLETED,
-        UpdateStatus.COMPLETED_WITH_FAILURES,
-        UpdateStatus.FAILED,
-        UpdateStatus.REFUSED,
-    }
-)
-
-
-class StepStatus(models.TextChoices):
-    PENDING = "pending", "Not started"
-    SUBMITTING = "submitting", "Sending to Zoho"
-    RUNNING = "running", "Zoho job running"
-    PAUSED = "paused", "Paused: sign in again"
-    INTERRUPTED = "interrupted", "Interrupted"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    REFUSED = "refused", "Refused by Zoho"
-    SKIPPED = "skipped", "Not run"
-
-
-FINISHED_STEP_STATUSES = frozenset(
-    {StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.REFUSED, StepStatus.SKIPPED}
+from crmupdate.massupdate.claims import WorkRow
+from crmupdate.massupdate.statuses import (
+    FINISHED_STEP_STATUSES,
+    FINISHED_UPDATE_STATUSES,
+    StepStatus,
+    UpdateStatus,
 )
 
 
@@ -140,7 +109,7 @@ class MassUpdate(models.Model):
         return self.status in FINISHED_UPDATE_STATUSES
 
 
-class Step(models.Model):
+class Step(WorkRow):  # due_at, claimed_by, claim_expires_at
     update = models.ForeignKey(MassUpdate, on_delete=models.CASCADE, related_name="steps")
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
     position = models.PositiveSmallIntegerField()  # 1, 2, 3... in the order they run
@@ -161,12 +130,6 @@ class Step(models.Model):
     poll_errors = models.PositiveIntegerField(default=0)  # consecutive failed status checks
     # True from "sending to Zoho" until the job ends: at most one per view and team.
     holds_view = models.BooleanField(default=False)
-    # When the worker should look at this step next (None: nothing due, e.g. not its turn).
-    next_check_at = models.DateTimeField(null=True, blank=True)
-    # A task run owns the step until the lease expires (a dead worker's lease runs out).
-    lease_owner = models.CharField(max_length=40, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)  # the last task enqueued for it
     wait_reason = models.TextField(blank=True)  # why it is waiting, in plain words
     maybe_sent = models.BooleanField(default=False)  # interrupted after it may have reached Zoho
     error_code = models.CharField(max_length=80, blank=True)
@@ -191,7 +154,7 @@ class Step(models.Model):
                 name="massupdate_one_job_per_view",
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_check_at"], name="mu_step_due")]
+        indexes = [models.Index(fields=["status", "due_at"], name="mu_step_due")]
 
     def __str__(self) -> str:
         return f"Step {self.position} of update {self.update_id}"
@@ -264,6 +227,8 @@ from crmupdate.massupdate.undo.models import (  # noqa: E402
 )
 
 __all__ = [
+    "FINISHED_STEP_STATUSES",
+    "FINISHED_UPDATE_STATUSES",
     "Backup",
     "BackupChoice",
     "BackupChunk",
@@ -272,6 +237,8 @@ __all__ = [
     "MetadataCache",
     "Step",
     "StepEvent",
+    "StepStatus",
     "Undo",
     "UndoRecord",
+    "UpdateStatus",
 ]

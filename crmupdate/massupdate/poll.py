@@ -3,40 +3,31 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
-from crmupdate.massupdate import engine
+from crmupdate.massupdate import steps
+from crmupdate.massupdate.clients import step_client
 from crmupdate.massupdate.models import Step, StepStatus
-from crmupdate.massupdate.summary import update_refresh
+from crmupdate.massupdate.timing import MAX_POLL_ERRORS, poll_delay
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
 
-def step_poll(step_id: int) -> str:
-    """Ask Zoho how a step's job is doing; when it has ended, start the next step."""
-    now = timezone.now()
-    step = Step.objects.filter(pk=step_id).first()
-    if step is None or step.status != StepStatus.RUNNING or not engine.is_due(step, now):
-        return "not due"
-    owner = engine.step_take(step_id, StepStatus.RUNNING)
-    if owner is None:
-        return "taken by another run"
-    step = Step.objects.select_related("update", "update__created_by").get(pk=step_id)
-    try:
-        outcome = _poll_owned(step, owner)
-    finally:
-        update_refresh(step.update_id)
-    return outcome
+def step_poll(step_id: int, owner: str) -> str:
+    """The worker's action for a due running step it holds: ask Zoho how the step's job is
+    doing; when it has ended, start the next step."""
+    return steps.step_act(step_id, owner, StepStatus.RUNNING, _poll_owned)
 
 
 def _poll_owned(step: Step, owner: str) -> str:
     try:
-        client = engine.client_for(step.update)
+        client = step_client(step)
         status = client.mass_update_status(step.module_api_name, step.job_id)
     except ZohoError as error:
         return _poll_failed(step, owner, error)
     now = timezone.now()
-    counts = {
+    counts: dict[str, Any] = {
         "zoho_status": status.status[:20],
         "total_count": status.total_count,
         "updated_count": status.updated_count,
@@ -48,7 +39,7 @@ def _poll_owned(step: Step, owner: str) -> str:
         "wait_reason": "",
     }
     if step.zoho_status != status.status:
-        engine.event_add(
+        steps.event_add(
             step,
             "status",
             code=status.status,
@@ -61,50 +52,26 @@ def _poll_owned(step: Step, owner: str) -> str:
             },
         )
     if not status.finished:
-        later = now + timedelta(seconds=engine.poll_delay(step.poll_count + 1))
-        engine.step_save(step.pk, owner, next_check_at=later, **counts, **engine.NO_ERROR)
-        engine.schedule(step.pk, engine.POLL, later)
+        later = now + timedelta(seconds=poll_delay(step.poll_count + 1))
+        steps.step_save(step.pk, owner, due_at=later, **counts, **steps.NO_ERROR)
         return f"job {status.status}"
     ended = StepStatus.COMPLETED if status.status == "COMPLETED" else StepStatus.FAILED
-    engine.step_save(
-        step.pk,
-        owner,
-        status=ended,
-        holds_view=False,
-        finished_at=now,
-        next_check_at=None,
-        **counts,
-        **engine.NO_ERROR,
-    )
-    step.status = ended
-    if ended == StepStatus.FAILED:
-        engine.skip_after(step)
-    engine.start_next(step)
+    steps.step_end(step, owner, status=ended, finished_at=now, **counts, **steps.NO_ERROR)
     return f"job {status.status}"
 
 
 def _poll_failed(step: Step, owner: str, error: ZohoError) -> str:
     if error.category == ErrorCategory.AUTH:
-        engine.step_pause(
-            step, owner, error
-        )  # the job runs on at Zoho; keep the view and the job id
+        # The job runs on at Zoho: keep the view and the job id.
+        steps.step_pause(step, owner, error)
         return "paused: sign-in needed"
     errors = step.poll_errors + 1
-    if error.category == ErrorCategory.PERMANENT and errors >= engine.MAX_POLL_ERRORS:
-        engine.step_save(
-            step.pk,
-            owner,
-            status=StepStatus.FAILED,
-            holds_view=False,
-            finished_at=timezone.now(),
-            next_check_at=None,
+    if error.category == ErrorCategory.PERMANENT and errors >= MAX_POLL_ERRORS:
+        steps.step_end(
+            step, owner, status=StepStatus.FAILED, event="tracking_lost", error=error,
             poll_errors=errors,
-            **engine.error_fields(error),
-        )
-        engine.event_add(step, "tracking_lost", error)
-        engine.skip_after(step)
-        engine.start_next(step)
+        )  # fmt: skip
         return f"gave up following the job after {error.code}"
-    Step.objects.filter(pk=step.pk, lease_owner=owner).update(poll_errors=errors)
+    Step.objects.filter(pk=step.pk, claimed_by=owner).update(poll_errors=errors)
     step.poll_errors = errors
-    return engine.wait_and_retry(step, owner, error, errors, StepStatus.RUNNING)
+    return steps.wait_and_retry(step, owner, error, errors, StepStatus.RUNNING)

@@ -1,13 +1,20 @@
-"""The safety net: steps a dead worker left behind, and paused steps that may resume."""
+"""What a killed process leaves behind, and paused steps that may carry on.
+
+- A step found "sending to Zoho" whose sender's claim has run out (the worker was killed
+  between its POST and saving Zoho's job id) may or may not have reached Zoho, so it is never
+  sent again by itself: it becomes "interrupted" and the person decides (a retry button).
+- A paused step looks again every so often whether its person has signed in since.
+- The sweep (run by the worker now and then) repairs what no row's due time can express: a
+  step whose turn came while its wake-up was lost, a summary that lost a race.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from crmupdate.massupdate import engine, explanations
+from crmupdate.massupdate import steps
+from crmupdate.massupdate.clients import signed_in_since
 from crmupdate.massupdate.models import (
     FINISHED_STEP_STATUSES,
     FINISHED_UPDATE_STATUSES,
@@ -16,69 +23,46 @@ from crmupdate.massupdate.models import (
     StepStatus,
 )
 from crmupdate.massupdate.summary import update_refresh
-from crmupdate.zoho.errors import ErrorCategory, ZohoError
+from crmupdate.massupdate.timing import recheck_delay
 
 
-def steps_unfinished_exist() -> bool:
-    return Step.objects.exclude(
-        status__in=[StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.REFUSED, StepStatus.SKIPPED]
-    ).exists()
+def step_sender_stopped(step_id: int, owner: str) -> str:
+    """The worker's action for a step left "sending to Zoho" by a sender whose claim ran
+    out: it may have reached Zoho, so it is interrupted (never sent again by itself)."""
+    return steps.step_act(step_id, owner, StepStatus.SUBMITTING, _sender_stopped)
 
 
-def steps_recover() -> dict[str, int]:
-    """Find steps a dead worker left behind and put them back on track. Safe to run anywhere,
-    any number of times (it is what the periodic watchdog task runs)."""
-    from crmupdate.massupdate.tasks import task_is_waiting
+def _sender_stopped(step: Step, owner: str) -> str:
+    stopped = steps.sending_stopped("The worker stopped while sending this step to Zoho.")
+    steps.step_interrupt(step, owner, stopped)
+    return "interrupted: the sender stopped"
 
-    now = timezone.now()
-    found = {"interrupted": 0, "rescheduled": 0}
-    for step in Step.objects.filter(status=StepStatus.SUBMITTING, lease_expires_at__lte=now):
-        error = ZohoError(
-            code=explanations.SUBMIT_INTERRUPTED,
-            message="The worker stopped while sending this step to Zoho.",
-            category=ErrorCategory.TRANSIENT,
-        )
-        cut_off = Step.objects.filter(
-            pk=step.pk, status=StepStatus.SUBMITTING, lease_expires_at=step.lease_expires_at
-        ).update(
-            status=StepStatus.INTERRUPTED,
-            holds_view=False,
-            maybe_sent=True,
-            lease_owner="",
-            lease_expires_at=None,
-            next_check_at=None,
-            **engine.error_fields(error),
-        )
-        if cut_off:
-            engine.event_add(step, "interrupted", error)
-            update_refresh(step.update_id)
-            found["interrupted"] += 1
-    grace = timedelta(seconds=engine.setting_seconds("MASSUPDATE_OVERDUE_SECONDS", 5))
-    overdue = Step.objects.filter(
-        status__in=[StepStatus.PENDING, StepStatus.RUNNING], next_check_at__lte=now - grace
-    ).filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
-    for step in overdue[:500]:
-        if task_is_waiting(step.task_id):
-            continue  # the worker is busy, its task will come
-        engine.schedule(
-            step.pk, engine.SUBMIT if step.status == StepStatus.PENDING else engine.POLL, now
-        )
-        found["rescheduled"] += 1
-    found["woken"] = _wake_forgotten()
-    found["resumed"] = _resume_signed_in()
-    found["summaries"] = _refresh_stale_summaries()
-    return found
+
+def step_recheck_paused(step_id: int, owner: str) -> str:
+    """The worker's action for a paused step that is due: carry on if its person has signed
+    in again since it paused; otherwise look again later."""
+    step = Step.objects.select_related("update").get(pk=step_id)
+    if signed_in_since(user_id=step.update.created_by_id, since=step.paused_at):
+        resumed = steps.steps_resume(update_id=step.update_id, note="Resumed after sign-in.")
+        update_refresh(step.update_id)
+        return f"resumed {resumed} step(s) after sign-in"
+    steps.step_save(step.pk, owner, due_at=timezone.now() + recheck_delay())
+    return "still waiting for sign-in"
+
+
+def steps_sweep() -> dict[str, int]:
+    """Repairs for the rare states no due time covers. Safe anywhere, any number of times."""
+    return {"woken": _wake_forgotten(), "summaries": _refresh_stale_summaries()}
 
 
 def _wake_forgotten() -> int:
-    """Pending steps nobody will start: their turn has come but no wake-up is set."""
+    """Pending steps nobody will start: their turn has come but they are not due."""
     woken = 0
-    forgotten = Step.objects.filter(status=StepStatus.PENDING, next_check_at__isnull=True)
+    forgotten = Step.objects.filter(status=StepStatus.PENDING, due_at__isnull=True)
     for step in forgotten.order_by("update_id", "position")[:500]:
         earlier = Step.objects.filter(update_id=step.update_id, position__lt=step.position)
         if not earlier.exclude(status=StepStatus.COMPLETED).exists():
-            engine.step_wake(step.pk)
-            woken += 1
+            woken += steps.step_wake(step.pk)
     return woken
 
 
@@ -90,48 +74,10 @@ def _refresh_stale_summaries() -> int:
     )
     stale = (
         MassUpdate.objects.exclude(status__in=list(FINISHED_UPDATE_STATUSES))
+        .filter(step_count__gt=0)
         .filter(~Exists(unfinished_steps))
         .values_list("pk", flat=True)[:500]
     )
     for update_id in stale:
         update_refresh(update_id)
     return len(stale)
-
-
-def _resume_signed_in() -> int:
-    """Paused steps whose owner has signed in again since: resume them."""
-    from crmupdate.accounts.models import ZohoConnection
-
-    resumed = 0
-    paused = Step.objects.filter(status=StepStatus.PAUSED, update__created_by__isnull=False)
-    for step in paused.select_related("update")[:200]:
-        connection = ZohoConnection.objects.filter(user=step.update.created_by).first()
-        if (
-            connection
-            and connection.usable
-            and step.paused_at
-            and connection.updated_at > step.paused_at
-        ):
-            resumed += steps_resume(update_id=step.update_id, note="Resumed after sign-in.")
-    return resumed
-
-
-def steps_resume(*, update_id: int, note: str) -> int:
-    """Paused steps of an update carry on: a sent job is followed, an unsent one is sent."""
-    now = timezone.now()
-    resumed = 0
-    for step in Step.objects.filter(update_id=update_id, status=StepStatus.PAUSED):
-        status, kind = (
-            (StepStatus.RUNNING, engine.POLL)
-            if step.job_id
-            else (StepStatus.PENDING, engine.SUBMIT)
-        )
-        if Step.objects.filter(pk=step.pk, status=StepStatus.PAUSED).update(
-            status=status, next_check_at=now, paused_at=None, wait_reason="", **engine.NO_ERROR
-        ):
-            engine.event_add(step, "resumed", message=note)
-            engine.schedule(step.pk, kind, now)
-            resumed += 1
-    if resumed:
-        update_refresh(update_id)
-    return resumed

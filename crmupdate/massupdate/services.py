@@ -15,13 +15,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crmupdate.massupdate import engine, recovery
+from crmupdate.massupdate.claims import RELEASED
 from crmupdate.massupdate.fieldforms import Change
 from crmupdate.massupdate.models import Draft, MassUpdate, Step, StepEvent, StepStatus
 from crmupdate.massupdate.planner import plan_steps, step_request
 from crmupdate.massupdate.review import MAX_RECORDS, draft_changes
+from crmupdate.massupdate.steps import NO_ERROR, steps_resume
 from crmupdate.massupdate.summary import update_refresh
-from crmupdate.massupdate.tasks import schedule_step_on_commit, watchdog_ensure
 
 
 class RunRefused(Exception):
@@ -137,7 +137,7 @@ def _create_update(
     now = timezone.now()
     for position, group in enumerate(plan, start=1):
         data, over_write = step_request(group)
-        step = Step.objects.create(
+        Step.objects.create(
             update=update,
             team=member.team,
             position=position,
@@ -146,11 +146,8 @@ def _create_update(
             changes=[c.as_dict() for c in group],
             request_data=data,
             over_write=over_write,
-            next_check_at=now if position == 1 else None,
+            due_at=now if position == 1 else None,  # the worker sends step 1 first
         )
-        if position == 1:
-            schedule_step_on_commit(step_id=step.pk, kind=engine.SUBMIT, at=now)
-    transaction.on_commit(watchdog_ensure)
     return update
 
 
@@ -160,12 +157,11 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
     retried = Step.objects.filter(pk=step_id, update=update, status=StepStatus.INTERRUPTED).update(
         status=StepStatus.PENDING,
         maybe_sent=False,
-        next_check_at=now,
+        due_at=now,
         wait_reason="",
         submit_attempts=0,
-        lease_owner="",
-        lease_expires_at=None,
-        **engine.NO_ERROR,
+        **RELEASED,
+        **NO_ERROR,
     )
     if retried:
         StepEvent.objects.create(
@@ -173,16 +169,15 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
             kind="retry",
             message=f"{member.full_name or member.email} sent it again.",
         )
-        schedule_step_on_commit(step_id=step_id, kind=engine.SUBMIT, at=now)
-        transaction.on_commit(watchdog_ensure)
         update_refresh(update.pk)
     return bool(retried)
 
 
 def massupdate_resume(*, update: MassUpdate, member: Any) -> int:
     """Carry on with paused steps (after the person signed in again)."""
-    resumed = recovery.steps_resume(
+    resumed = steps_resume(
         update_id=update.pk, note=f"Resumed by {member.full_name or member.email}."
     )
-    watchdog_ensure()
+    if resumed:
+        update_refresh(update.pk)
     return resumed

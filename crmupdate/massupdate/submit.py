@@ -16,9 +16,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from crmupdate.massupdate import engine, explanations
+from crmupdate.massupdate import explanations, steps
+from crmupdate.massupdate.claims import RELEASED
+from crmupdate.massupdate.clients import step_client
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
-from crmupdate.massupdate.summary import update_refresh
+from crmupdate.massupdate.timing import max_attempts, poll_delay, view_busy_delay
 from crmupdate.massupdate.undo.backup import step_backup
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 from crmupdate.zoho.types import MassUpdateScheduled
@@ -26,21 +28,10 @@ from crmupdate.zoho.types import MassUpdateScheduled
 logger = logging.getLogger(__name__)
 
 
-def step_submit(step_id: int) -> str:
-    """Send a due step to Zoho as one mass-update job. Returns what happened (for logs)."""
-    now = timezone.now()
-    step = Step.objects.filter(pk=step_id).first()
-    if step is None or step.status != StepStatus.PENDING or not engine.is_due(step, now):
-        return "not due"
-    owner = engine.step_take(step_id, StepStatus.PENDING, lease=engine.submit_lease_length())
-    if owner is None:
-        return "taken by another run"
-    step = Step.objects.select_related("update", "update__created_by").get(pk=step_id)
-    try:
-        outcome = _submit_owned(step, owner)
-    finally:
-        update_refresh(step.update_id)
-    return outcome
+def step_submit(step_id: int, owner: str) -> str:
+    """The worker's action for a due "not started" step it holds: send it to Zoho as one
+    mass-update job. Returns what happened (for the log)."""
+    return steps.step_act(step_id, owner, StepStatus.PENDING, _submit_owned)
 
 
 def _submit_owned(step: Step, owner: str) -> str:
@@ -49,16 +40,16 @@ def _submit_owned(step: Step, owner: str) -> str:
         if earlier.filter(
             status__in=[StepStatus.FAILED, StepStatus.REFUSED, StepStatus.SKIPPED]
         ).exists():
-            engine.step_save(step.pk, owner, status=StepStatus.SKIPPED, next_check_at=None)
+            steps.step_save(step.pk, owner, status=StepStatus.SKIPPED, due_at=None)
             return "skipped"
         # The earlier step starts this one when it ends. If it ended just now, between the
         # check above and this write, its wake-up must not be lost: look once more.
-        engine.step_save(step.pk, owner, next_check_at=None)
+        steps.step_save(step.pk, owner, due_at=None)
         if not earlier.exclude(status=StepStatus.COMPLETED).exists():
-            engine.step_wake(step.pk)
+            steps.step_wake(step.pk)
         return "not its turn"
     try:
-        client = engine.client_for(step.update)
+        client = step_client(step)
     except ZohoError as error:
         return _submit_refused_before_sending(step, owner, error)
     # The values this step replaces are read and kept first (for undo), holding the view.
@@ -71,7 +62,7 @@ def _submit_owned(step: Step, owner: str) -> str:
         MassUpdate.objects.filter(pk=step.update_id, started_at=None).update(
             started_at=timezone.now()
         )
-    engine.event_add(
+    steps.event_add(
         step, "sending", message=f"Sending to Zoho (attempt {step.submit_attempts + 1})."
     )
     try:
@@ -82,21 +73,9 @@ def _submit_owned(step: Step, owner: str) -> str:
         return _submit_failed(step, owner, error)
     except Exception:
         logger.exception("mass update submit crashed step=%s", step.pk)
-        crash = ZohoError(
-            code=explanations.SUBMIT_INTERRUPTED,
-            message="Sending to Zoho stopped unexpectedly.",
-            category=ErrorCategory.TRANSIENT,
+        steps.step_interrupt(
+            step, owner, steps.sending_stopped("Sending to Zoho stopped unexpectedly.")
         )
-        engine.step_save(
-            step.pk,
-            owner,
-            status=StepStatus.INTERRUPTED,
-            holds_view=False,
-            maybe_sent=True,
-            next_check_at=None,
-            **engine.error_fields(crash),
-        )
-        engine.event_add(step, "interrupted", crash)
         return "interrupted"
     if not isinstance(result, MassUpdateScheduled):  # ids mode is never used here
         raise TypeError("mass update by view did not return a job")
@@ -110,27 +89,26 @@ def _submit_owned(step: Step, owner: str) -> str:
         "poll_errors": 0,
         "wait_reason": "",
         "maybe_sent": False,
-        "next_check_at": now + timedelta(seconds=engine.poll_delay(0)),
-        **engine.NO_ERROR,
+        "due_at": now + timedelta(seconds=poll_delay(0)),
+        **steps.NO_ERROR,
     }
-    if not engine.step_save(step.pk, owner, **running):
+    if not steps.step_save(step.pk, owner, **running):
         _late_answer(step, result.job_id, running)
-    engine.event_add(
+    steps.event_add(
         step, "scheduled", code="SUCCESS", message=result.message, details={"job_id": result.job_id}
     )
-    engine.schedule(step.pk, engine.POLL, now + timedelta(seconds=engine.poll_delay(0)))
     return f"scheduled job {result.job_id}"
 
 
 def _late_answer(step: Step, job_id: str, running: dict[str, object]) -> None:
     """Zoho's answer came after the claim ran out (the process was frozen for minutes): if the
-    safety net has marked the step interrupted meanwhile, the job id corrects that."""
+    another worker has marked the step interrupted meanwhile, the job id corrects that."""
     corrected = Step.objects.filter(
         pk=step.pk,
         status=StepStatus.INTERRUPTED,
         error_code=explanations.SUBMIT_INTERRUPTED,
         job_id="",
-    ).update(**running, holds_view=False, lease_owner="", lease_expires_at=None)
+    ).update(**running, holds_view=False, **RELEASED)
     if not corrected:
         logger.error(
             "mass update step=%s: Zoho job %s started after the step moved on", step.pk, job_id
@@ -142,7 +120,7 @@ def _take_view(step: Step, owner: str) -> bool:
     try:
         with transaction.atomic():
             marked = Step.objects.filter(
-                pk=step.pk, lease_owner=owner, status=StepStatus.PENDING
+                pk=step.pk, claimed_by=owner, status=StepStatus.PENDING
             ).update(
                 status=StepStatus.SUBMITTING,
                 holds_view=True,
@@ -152,17 +130,13 @@ def _take_view(step: Step, owner: str) -> bool:
         marked = 0
         blocker = Step.objects.filter(team_id=step.team_id, cvid=step.cvid, holds_view=True).first()
         who = f" (update #{blocker.update_id})" if blocker else ""
-        later = timezone.now() + timedelta(
-            seconds=engine.setting_seconds("MASSUPDATE_VIEW_BUSY_SECONDS", 15)
-        )
-        engine.step_save(
+        steps.step_save(
             step.pk,
             owner,
-            next_check_at=later,
+            due_at=timezone.now() + view_busy_delay(),
             wait_reason=f"Waiting for another update of this view{who} to finish: Zoho runs "
             "one mass update per view at a time. This one starts by itself right after.",
         )
-        engine.schedule(step.pk, engine.SUBMIT, later)
         return False
     if not marked:
         raise RuntimeError(f"lost the claim on step {step.pk}")
@@ -172,45 +146,24 @@ def _take_view(step: Step, owner: str) -> bool:
 
 def _submit_refused_before_sending(step: Step, owner: str, error: ZohoError) -> str:
     if error.category == ErrorCategory.AUTH:
-        engine.step_pause(step, owner, error)
+        steps.step_pause(step, owner, error)
         return "paused: sign-in needed"
     # Getting a token failed for another reason (network, throttling): nothing was sent.
-    return engine.wait_and_retry(step, owner, error, step.submit_attempts + 1, StepStatus.PENDING)
+    return steps.wait_and_retry(step, owner, error, step.submit_attempts + 1, StepStatus.PENDING)
 
 
 def _submit_failed(step: Step, owner: str, error: ZohoError) -> str:
     if error.category == ErrorCategory.AUTH:  # Zoho refused the token: it did nothing
-        engine.step_pause(step, owner, error, holds_view=False)
+        steps.step_pause(step, owner, error, holds_view=False)
         return "paused: sign-in needed"
     if error.code == "ALREADY_SCHEDULED" or error.category == ErrorCategory.RATE_LIMITED:
-        return engine.wait_and_retry(step, owner, error, step.submit_attempts, StepStatus.PENDING)
+        return steps.wait_and_retry(step, owner, error, step.submit_attempts, StepStatus.PENDING)
     never_sent = error.category == ErrorCategory.TRANSIENT and not error.sent
-    if never_sent and step.submit_attempts < engine.max_submit_attempts():
-        return engine.wait_and_retry(step, owner, error, step.submit_attempts, StepStatus.PENDING)
+    if never_sent and step.submit_attempts < max_attempts():
+        return steps.wait_and_retry(step, owner, error, step.submit_attempts, StepStatus.PENDING)
     if error.category == ErrorCategory.TRANSIENT:
         # It may have reached Zoho: only the person may send it again.
-        engine.step_save(
-            step.pk,
-            owner,
-            status=StepStatus.INTERRUPTED,
-            holds_view=False,
-            maybe_sent=error.sent,
-            next_check_at=None,
-            wait_reason="",
-            **engine.error_fields(error),
-        )
-        engine.event_add(step, "interrupted", error)
+        steps.step_interrupt(step, owner, error)
         return f"interrupted by {error.code}"
-    engine.step_save(
-        step.pk,
-        owner,
-        status=StepStatus.REFUSED,
-        holds_view=False,
-        finished_at=timezone.now(),
-        next_check_at=None,
-        wait_reason="",
-        **engine.error_fields(error),
-    )
-    engine.event_add(step, "refused", error)
-    engine.skip_after(step)
+    steps.step_end(step, owner, status=StepStatus.REFUSED, event="refused", error=error)
     return f"refused with {error.code}"

@@ -28,7 +28,6 @@ from crmupdate.massupdate.forms import (
     raw_input_from,
 )
 from crmupdate.massupdate.review import draft_preview as review_preview
-from crmupdate.massupdate.tasks import watchdog_ensure
 from crmupdate.massupdate.undo.selectors import undo_entry_target
 from crmupdate.massupdate.undo.services import backup_choice_save
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
@@ -185,8 +184,6 @@ def run(request: HttpRequest, draft_id: str) -> HttpResponse:
 
 def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    if not update.finished and template.endswith("detail.html"):
-        watchdog_ensure()  # the safety net runs whenever someone watches a running update
     zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
     context = {"update": update, "steps": list(update.steps.all()), "viewer_zone": zone}
     with timezone.override(zone):  # times in the viewer's own time zone

@@ -128,7 +128,7 @@ def _origin(url: object) -> tuple[str, str, int] | None:
 def _configured_extra_origin() -> tuple[str, str, int] | None:
     """The origin of ZOHO_ACCOUNTS_URL when it is not one of Zoho's own accounts servers."""
     try:
-        configured = getattr(settings, "ZOHO_ACCOUNTS_URL", "")
+        configured = settings.ZOHO_ACCOUNTS_URL
     except ImproperlyConfigured:
         return None
     if not configured or location_for_accounts_server(configured) is not None:

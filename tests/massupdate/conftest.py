@@ -16,6 +16,7 @@ from crmupdate.accounts.models import Member, Team, ZohoConnection
 from crmupdate.massupdate import services
 from crmupdate.massupdate.fieldforms import Change
 from crmupdate.massupdate.models import Draft, MassUpdate
+from crmupdate.massupdate.worker import worker_run
 
 API = "https://www.zohoapis.com"
 CRM = f"{API}/crm/v2"
@@ -101,18 +102,10 @@ def run_update(member: Member, changes: list[Change], **kwargs: Any) -> MassUpda
     return services.massupdate_run(draft=draft, member=member, run_token=str(draft.run_token))
 
 
-def run_worker(max_tasks: int = 500) -> None:
-    """Run every task that is due, in-process, the way `manage.py db_worker` does, until none
-    is left; fail the test if a task crashed."""
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=max_tasks, worker_id="test-worker", excluded_queue_names=[],
-    ).run()  # fmt: skip
-    failed = DBTaskResult.objects.filter(status="FAILED")
-    assert not failed.exists(), [f.traceback for f in failed]
+def run_worker(max_actions: int = 500) -> None:
+    """Run the worker in-process, the way `manage.py worker` does, until nothing is due (or
+    `max_actions` actions ran); an action that crashes fails the test."""
+    worker_run(until_idle=True, max_actions=max_actions, raise_errors=True)
 
 
 def mass_update_bodies(mocked: responses_lib.RequestsMock) -> list[dict[str, Any]]:

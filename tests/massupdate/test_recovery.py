@@ -1,16 +1,16 @@
-"""A killed worker, an expired sign-in, a lost task: the update still ends well, and nothing is
-sent to Zoho twice without the person deciding so."""
+"""A killed worker, an expired sign-in, a lost wake-up: the update still ends well, and nothing
+is sent to Zoho twice without the person deciding so."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from crmupdate.accounts.crypto import token_encrypt
 from crmupdate.accounts.models import ZohoConnection
-from crmupdate.massupdate import recovery, services, tasks
+from crmupdate.massupdate import recovery, services
 from crmupdate.massupdate.models import Step, StepStatus, UpdateStatus
+from crmupdate.massupdate.worker import action_run_next
 from tests.massupdate.conftest import (
     ACCOUNTS,
     CRM,
@@ -26,12 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def a_dead_workers_claim(step, **fields):
-    """What a worker killed mid-task leaves: its claim on the step, expired, and its task
-    stuck in RUNNING."""
-    dead = DBTaskResult.objects.filter(id=step.task_id)
-    dead.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=10))
+    """What a worker killed mid-action leaves: its claim on the step, run out."""
     Step.objects.filter(pk=step.pk).update(
-        lease_owner="dead", lease_expires_at=timezone.now() - timedelta(seconds=1), **fields
+        claimed_by="dead", claim_expires_at=timezone.now() - timedelta(seconds=1), **fields
     )
 
 
@@ -44,10 +41,8 @@ def test_a_worker_killed_while_sending_leaves_a_decision_to_the_person(
     step = update.steps.get()
     a_dead_workers_claim(step, status=StepStatus.SUBMITTING, holds_view=True)
 
-    found = recovery.steps_recover()
     run_worker()
 
-    assert found["interrupted"] == 1
     assert mass_update_bodies(zoho_api) == []  # never re-sent by itself
     step.refresh_from_db()
     assert step.status == StepStatus.INTERRUPTED and step.maybe_sent and not step.holds_view
@@ -70,42 +65,42 @@ def test_a_worker_killed_while_following_a_job_is_picked_up_again(member, zoho_a
     zoho_api.get(MASS_UPDATE, json=status_body("RUNNING", updated=30))
     zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
     update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
-    run_worker(max_tasks=2)  # sent, and checked once (RUNNING)
+    run_worker(max_actions=2)  # sent, and checked once (RUNNING)
     step = update.steps.get(position=1)
     assert step.status == StepStatus.RUNNING
-    DBTaskResult.objects.filter(status="READY").delete()  # the worker died with the queue...
-    a_dead_workers_claim(step, next_check_at=timezone.now() - timedelta(minutes=1))
+    a_dead_workers_claim(step, due_at=timezone.now() - timedelta(minutes=1))
 
-    assert recovery.steps_recover()["rescheduled"] == 1
     run_worker()
     update.refresh_from_db()
     assert update.status == UpdateStatus.COMPLETED
     assert len(mass_update_bodies(zoho_api)) == 2  # one per step, no duplicate
 
 
-def test_a_step_whose_task_is_still_queued_is_left_alone(member, zoho_api, fast_worker):
+def test_a_step_a_live_worker_holds_is_left_alone(member, zoho_api, fast_worker):
+    zoho_api.post(MASS_UPDATE, json=scheduled("125"))
     update = run_update(member, [change("No_of_Employees", 1000)])
     step = update.steps.get()
-    Step.objects.filter(pk=step.pk).update(next_check_at=timezone.now() - timedelta(minutes=5))
-    assert DBTaskResult.objects.filter(id=step.task_id, status="READY").exists()
-    assert recovery.steps_recover()["rescheduled"] == 0
-
-
-def test_the_watchdog_keeps_itself_alive_only_while_there_is_work(member, zoho_api, fast_worker):
-    zoho_api.post(MASS_UPDATE, json=scheduled("125"))
-    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
-    watchdogs = DBTaskResult.objects.filter(task_path=tasks.watchdog.module_path, status="READY")
-    run_update(member, [change("No_of_Employees", 1000)])
-    assert watchdogs.count() == 1
-    tasks.watchdog.call()
-    assert watchdogs.count() == 1  # one is queued already: two chains would merge
-    watchdogs.delete()
-    tasks.watchdog.call()
-    assert watchdogs.count() == 1  # an update is unfinished: it queued its successor
+    held_until = timezone.now() + timedelta(minutes=5)
+    Step.objects.filter(pk=step.pk).update(
+        status=StepStatus.SUBMITTING, claimed_by="alive", claim_expires_at=held_until
+    )
     run_worker()
-    watchdogs.delete()
-    tasks.watchdog.call()
-    assert watchdogs.count() == 0  # nothing left to watch
+    step.refresh_from_db()
+    assert (step.status, step.claimed_by) == (StepStatus.SUBMITTING, "alive")
+    assert mass_update_bodies(zoho_api) == []
+
+
+def test_opening_a_running_updates_page_changes_nothing_the_worker_reads(
+    member, zoho_api, fast_worker, client
+):
+    update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
+    worker_columns = ("status", "due_at", "claimed_by", "claim_expires_at")
+    before = list(Step.objects.order_by("pk").values_list(*worker_columns))
+    client.force_login(member.user)
+    page = client.get(f"/updates/{update.pk}/")
+    assert page.status_code == 200 and "Queued" in page.content.decode()
+    client.get(f"/updates/{update.pk}/status/")
+    assert list(Step.objects.order_by("pk").values_list(*worker_columns)) == before
 
 
 def sign_in_again(member):
@@ -139,10 +134,13 @@ def test_an_expired_sign_in_pauses_and_resumes_after_signing_in(
     page = client.get(f"/updates/{update.pk}/").content.decode()
     assert "Sign in with Zoho again" in page and "Nothing is lost" in page
 
-    recovery.steps_recover()  # still signed out: stays paused
-    assert Step.objects.get(pk=step.pk).status == StepStatus.PAUSED
+    a_while_later = timezone.now() - timedelta(seconds=1)
+    Step.objects.filter(pk=step.pk).update(due_at=a_while_later)  # time to look again
+    run_worker()  # still signed out: stays paused, and looks again later
+    step.refresh_from_db()
+    assert step.status == StepStatus.PAUSED and step.due_at > timezone.now()
     sign_in_again(member)
-    assert recovery.steps_recover()["resumed"] == 1
+    Step.objects.filter(pk=step.pk).update(due_at=a_while_later)
     run_worker()
     update.refresh_from_db()
     assert update.status == UpdateStatus.COMPLETED
@@ -179,9 +177,9 @@ def test_an_answer_that_arrives_after_the_safety_net_gave_up_still_counts(
     marked interrupted. Zoho's late answer puts the job back on track instead of losing it."""
 
     def zoho_answers_late(request):
-        Step.objects.update(lease_expires_at=timezone.now() - timedelta(seconds=1))
-        recovery.steps_recover()
-        assert Step.objects.get().status == StepStatus.INTERRUPTED
+        Step.objects.update(claim_expires_at=timezone.now() - timedelta(seconds=1))
+        assert action_run_next(raise_errors=True)  # another worker takes the step...
+        assert Step.objects.get().status == StepStatus.INTERRUPTED  # ...as interrupted
         return (
             200,
             {},
@@ -201,10 +199,9 @@ def test_a_step_whose_turn_came_without_a_wake_up_is_started(member, zoho_api, f
     zoho_api.post(MASS_UPDATE, json=scheduled("128"))
     zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
     update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
-    run_worker(max_tasks=2)  # step 1 sent and completed...
-    Step.objects.filter(update=update, position=2).update(next_check_at=None)
-    DBTaskResult.objects.filter(status="READY").delete()  # ...but step 2's wake-up was lost
-    assert recovery.steps_recover()["woken"] == 1
+    run_worker(max_actions=2)  # step 1 sent and completed...
+    Step.objects.filter(update=update, position=2).update(due_at=None)  # wake-up lost
+    assert recovery.steps_sweep()["woken"] == 1
     run_worker()
     update.refresh_from_db()
     assert update.status == UpdateStatus.COMPLETED
@@ -218,6 +215,6 @@ def test_a_summary_left_behind_by_a_race_is_corrected(member, zoho_api, fast_wor
     update = run_update(member, [change("No_of_Employees", 1000)])
     run_worker()
     MassUpdate.objects.filter(pk=update.pk).update(status=UpdateStatus.RUNNING)
-    assert recovery.steps_recover()["summaries"] == 1
+    assert recovery.steps_sweep()["summaries"] == 1
     update.refresh_from_db()
     assert update.status == UpdateStatus.COMPLETED

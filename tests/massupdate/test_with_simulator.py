@@ -117,7 +117,7 @@ def test_a_429_from_zoho_is_waited_out(sam, sim, fast_worker):
     org = SimOrg.objects.get(zoho_id=sim.org.zoho_id)
     SimOrg.objects.filter(pk=org.pk).update(credits_per_day=1)  # the day's budget is spent
     update = run_update(sam.member, [change("No_of_Employees", 1000)], cvid=SEED_CVID)
-    run_worker(max_tasks=1)
+    run_worker(max_actions=1)
     step = Step.objects.get(update=update)
     assert step.status == StepStatus.PENDING and step.error_code == "TOO_MANY_REQUESTS"
     assert MassUpdate.objects.get(pk=update.pk).status == UpdateStatus.WAITING
@@ -158,12 +158,12 @@ def test_an_update_waits_for_a_job_started_elsewhere_on_the_same_view(
 
     outside = zoho_client_for(sam).mass_update("Leads", data={"Rating": "Active"}, cvid=SEED_CVID)
     update = run_update(sam.member, [change("No_of_Employees", 1000)], cvid=SEED_CVID)
-    run_worker(max_tasks=1)
+    run_worker(max_actions=1)
     step = Step.objects.get(update=update)
     assert step.error_code == "ALREADY_SCHEDULED"
     assert "starts by itself" in MassUpdate.objects.get(pk=update.pk).last_error_explanation
     slow_jobs.finish(outside.job_id)
-    run_worker(max_tasks=2)  # the retry, then one status check of our job
+    run_worker(max_actions=2)  # the retry, then one status check of our job
     step.refresh_from_db()
     assert step.status == StepStatus.RUNNING  # sent after the other job finished
     slow_jobs.finish(step.job_id)

@@ -1,14 +1,15 @@
 """The worker sends each step to Zoho once, follows its job, and handles every answer.
 
 Zoho is mocked at the HTTP seam with the seed's recorded answers; the worker loop runs
-in-process (django_tasks_db's own Worker, batch mode).
+in-process (`manage.py worker`'s loop, until nothing is due).
 """
 
 import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from crmupdate.massupdate import engine, recovery
+from crmupdate.massupdate import submit, timing
+from crmupdate.massupdate.claims import claim_owner, row_claim
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
 from tests.massupdate.conftest import CRM, change, mass_update_bodies, run_update, run_worker
 from tests.zoho import seed_responses as seed
@@ -108,14 +109,14 @@ def test_deals_send_up_to_three_fields_per_job(member, zoho_api, fast_worker):
 def test_polls_back_off_from_seconds_to_at_most_a_minute(settings):
     settings.MASSUPDATE_POLL_FIRST_SECONDS = 3
     settings.MASSUPDATE_POLL_MAX_SECONDS = 60
-    delays = [engine.poll_delay(n) for n in range(12)]
+    delays = [timing.poll_delay(n) for n in range(12)]
     assert delays[0] == 3
     assert delays == sorted(delays)
     assert max(delays) == 60
     # an hour-long job costs few status calls
     elapsed, calls = 0.0, 0
     while elapsed < 3600:
-        elapsed += engine.poll_delay(calls)
+        elapsed += timing.poll_delay(calls)
         calls += 1
     assert calls < 75
 
@@ -155,7 +156,6 @@ def test_a_timeout_after_sending_is_never_resent_by_itself(member, zoho_api, fas
     zoho_api.post(MASS_UPDATE, body=requests.exceptions.ReadTimeout("slow"))
     update = run_update(member, [change("No_of_Employees", 1000)])
     run_worker()
-    recovery.steps_recover()
     run_worker()
 
     assert len(mass_update_bodies(zoho_api)) == 1
@@ -228,18 +228,23 @@ def test_completed_with_some_failed_records(member, zoho_api, fast_worker):
     assert (update.updated_count, update.failed_count) == (296, 4)
 
 
-def test_a_duplicate_task_sends_nothing_twice(member, zoho_api, fast_worker):
-    from django.utils import timezone
-
-    from crmupdate.massupdate.tasks import schedule_step
+def test_a_step_one_worker_holds_is_not_taken_by_another(member, zoho_api, fast_worker):
+    from datetime import timedelta
 
     zoho_api.post(MASS_UPDATE, json=scheduled("888"))
     zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
     update = run_update(member, [change("No_of_Employees", 1000)])
     step = update.steps.get()
-    for _ in range(3):
-        schedule_step(step_id=step.pk, kind=engine.SUBMIT, at=timezone.now())
-        schedule_step(step_id=step.pk, kind=engine.POLL, at=timezone.now())
+    pending = (StepStatus.PENDING,)
+    holder = claim_owner()
+    minute = timedelta(minutes=1)
+    assert row_claim(Step, states=pending, owner=holder, length=minute) == step.pk
+    assert row_claim(Step, states=pending, owner=claim_owner(), length=minute) is None
+    run_worker()  # another worker: the step is held, nothing is sent
+    assert mass_update_bodies(zoho_api) == []
+
+    submit.step_submit(step.pk, holder)  # the holder sends it...
+    submit.step_submit(step.pk, holder)  # ...and a late second run of it changes nothing
     run_worker()
     assert len(mass_update_bodies(zoho_api)) == 1
     update.refresh_from_db()
@@ -252,10 +257,10 @@ def test_a_second_update_of_the_same_view_waits_for_the_first(member, zoho_api, 
     zoho_api.get(MASS_UPDATE, json=status_body("RUNNING", updated=10))
     zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
     first = run_update(member, [change("No_of_Employees", 1000)])
-    run_worker(max_tasks=1)  # the first job is sent and running...
+    run_worker(max_actions=1)  # the first job is sent and running...
     assert Step.objects.get(update=first).status == StepStatus.RUNNING
     second = run_update(member, [change("Rating", "Active")])  # ...when the second is created
-    run_worker(max_tasks=2)  # the first's status check (RUNNING), then the second's submit
+    run_worker(max_actions=2)  # the first's status check (RUNNING), then the second's submit
     waiting = Step.objects.get(update=second)
     assert waiting.status == StepStatus.PENDING
     assert "Waiting for another update of this view" in waiting.wait_reason
@@ -272,5 +277,5 @@ def test_updates_of_different_views_do_not_wait_for_each_other(member, zoho_api,
     zoho_api.get(MASS_UPDATE, json=status_body("RUNNING"))
     run_update(member, [change("No_of_Employees", 1000)])
     run_update(member, [change("No_of_Employees", 1000)], cvid="42")
-    run_worker(max_tasks=2)
+    run_worker(max_actions=2)
     assert Step.objects.filter(status=StepStatus.RUNNING).count() == 2

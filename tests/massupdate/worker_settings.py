@@ -1,5 +1,5 @@
-"""Settings for a real `manage.py db_worker` started by a test: the test's own database (its
-name comes from the test, which knows it), and a quick rhythm so recovery takes seconds."""
+"""Settings for a real `manage.py worker` started by a test: the test's own database (its
+name comes from the test, which knows it), and a quick rhythm so an update takes seconds."""
 
 import os
 
@@ -12,6 +12,9 @@ MASSUPDATE_POLL_MAX_SECONDS = 1.0
 MASSUPDATE_RETRY_FIRST_SECONDS = 0.5
 MASSUPDATE_RETRY_MAX_SECONDS = 2.0
 MASSUPDATE_LEASE_SECONDS = 3.0
-MASSUPDATE_WATCHDOG_SECONDS = 1.0
-MASSUPDATE_OVERDUE_SECONDS = 1.0
+MASSUPDATE_VIEW_BUSY_SECONDS = 0.5
+WORKER_IDLE_SECONDS = 0.2
+WORKER_SWEEP_SECONDS = 1.0
+# Long enough for the simulator to answer while a test holds a request (a claim for sending
+# lasts 5 x this + 30 s: the tests move time on by ending claims themselves).
 ZOHO_HTTP_TIMEOUT = 60.0

@@ -16,7 +16,6 @@ import pytest
 import responses as responses_lib
 from django.test import Client
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from crmupdate.accounts.crypto import token_decrypt
 from crmupdate.accounts.models import ZohoConnection
@@ -68,8 +67,7 @@ def browser(sam):
 def time_passes() -> None:
     """Every wait is over: what the worker would do next is due now."""
     now = timezone.now() - timedelta(seconds=1)
-    DBTaskResult.objects.filter(status="READY").update(run_after=now)
-    Step.objects.filter(next_check_at__gt=now).update(next_check_at=now)
+    Step.objects.filter(due_at__gt=now).update(due_at=now)
 
 
 def mass_updates_received(*, status: int | None = 200) -> int:
@@ -173,7 +171,7 @@ def start_update(sam, *, until: str) -> MassUpdate:
     update = run_update(sam.member, CHANGE, cvid=SEED_CVID)
     if until == "poll":
         for _ in range(5):
-            run_worker(max_tasks=1)
+            run_worker(max_actions=1)
             if Step.objects.get(update=update).status == StepStatus.RUNNING:
                 break
         assert Step.objects.get(update=update).job_id
@@ -251,7 +249,7 @@ def test_the_update_pauses_when_zoho_refuses_the_person_and_resumes_after_sign_i
 
     member_factory(SALES_OPS_EMAIL)  # signs in with Zoho again
     time_passes()
-    run_worker()  # the safety net sees the new sign-in and carries on
+    run_worker()  # the paused step looks again, sees the new sign-in and carries on
 
     assert finished_well(update), update.last_error_explanation
     assert mass_updates_received() == 1

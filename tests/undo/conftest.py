@@ -69,10 +69,10 @@ def edit_in_zoho(sim_token: Any, origin: str, module: str, records: list[dict[st
     assert all(r.ok for r in results), results
 
 
-def run_tasks_until(condition: Any, what: str, limit: int = 20) -> None:
-    """Run due tasks one at a time until `condition()` holds (the watchdog may come first)."""
+def run_actions_until(condition: Any, what: str, limit: int = 20) -> None:
+    """Run due actions one at a time until `condition()` holds."""
     for _ in range(limit):
         if condition():
             return
-        run_worker(max_tasks=1)
+        run_worker(max_actions=1)
     assert condition(), f"never reached: {what}"

@@ -11,7 +11,7 @@ from tests.undo.conftest import (
     a_new_day,
     credits_left,
     lead_status,
-    run_tasks_until,
+    run_actions_until,
     run_with_backup,
     run_worker,
     zoho_calls,
@@ -68,7 +68,7 @@ def test_with_the_box_unticked_no_backup_is_read(sam, sim, fast_worker):
 def test_a_429_while_backing_up_is_waited_out_and_reading_carries_on(sam, sim, fast_worker):
     credits_left(sim.org, 1)  # page 1, then Zoho's daily limit
     update = run_with_backup(sam.member, [lead_status()])
-    run_tasks_until(lambda: Step.objects.filter(update=update).exclude(error_code="").exists(),
+    run_actions_until(lambda: Step.objects.filter(update=update).exclude(error_code="").exists(),
                     "the backup waiting")  # fmt: skip
 
     step = Step.objects.get(update=update)
@@ -164,21 +164,21 @@ def test_a_backup_left_behind_by_a_dead_worker_carries_on_from_the_next_page(sam
 
     from django.utils import timezone
 
-    from crmupdate.massupdate import recovery
-
     credits_left(sim.org, 1)
     update = run_with_backup(sam.member, [lead_status()])
-    run_tasks_until(lambda: Step.objects.filter(update=update).exclude(error_code="").exists(),
-                    "the backup waiting")  # fmt: skip
-    # as if the worker had died after storing page 1, holding the step
-    past = timezone.now() - timedelta(minutes=10)
+    run_actions_until(lambda: Step.objects.filter(update=update).exclude(error_code="").exists(),
+                      "the backup waiting")  # fmt: skip
+    # as if a worker had died after storing page 1, holding the step
+    now = timezone.now()
     Step.objects.filter(update=update).update(
-        lease_owner="dead-worker", lease_expires_at=past, next_check_at=past, task_id="",
-        error_code="", wait_reason="",
+        claimed_by="dead-worker", claim_expires_at=now + timedelta(minutes=10),
+        due_at=now - timedelta(minutes=10), error_code="", wait_reason="",
     )  # fmt: skip
     a_new_day(sim.org)
 
-    assert recovery.steps_recover()["rescheduled"] == 1
+    run_worker()  # the dead worker's claim has not run out yet: nobody takes the step
+    assert Backup.objects.get(update=update).pages_read == 1
+    Step.objects.filter(update=update).update(claim_expires_at=now - timedelta(seconds=1))
     run_worker()
     backup = Backup.objects.get(update=update)
     assert backup.status == BackupStatus.COMPLETE and backup.pages_read == 2

@@ -17,7 +17,7 @@ from tests.undo.conftest import (
     credits_left,
     edit_in_zoho,
     lead_status,
-    run_tasks_until,
+    run_actions_until,
     run_with_backup,
     run_worker,
     zoho_calls,
@@ -242,7 +242,7 @@ def test_a_429_in_the_middle_of_an_undo_is_waited_out_and_the_undo_completes(don
     update, before = done_update
     undo = services.undo_start(update=update, member=sam.member)
     credits_left(sim.org, 3)  # read, write, read: then Zoho's limit
-    run_tasks_until(lambda: Undo.objects.get(pk=undo.pk).error_code, "the undo waiting")
+    run_actions_until(lambda: Undo.objects.get(pk=undo.pk).error_code, "the undo waiting")
 
     undo.refresh_from_db()
     assert undo.status == UpdateStatus.WAITING
@@ -358,22 +358,22 @@ def test_an_undo_left_behind_by_a_dead_worker_is_picked_up_where_it_stopped(done
 
     from django.utils import timezone
 
-    from crmupdate.massupdate.undo.services import undos_recover
-
     update, before = done_update
     undo = services.undo_start(update=update, member=sam.member)
-    credits_left(sim.org, 4)  # two batches, then the worker "dies" (its task is gone)
-    run_tasks_until(lambda: Undo.objects.get(pk=undo.pk).error_code, "the undo waiting")
+    credits_left(sim.org, 4)  # two batches, then the worker "dies" holding the undo
+    run_actions_until(lambda: Undo.objects.get(pk=undo.pk).error_code, "the undo waiting")
     done = Undo.objects.get(pk=undo.pk).done_count
     assert 0 < done < len(before)
-    past = timezone.now() - timedelta(minutes=10)
+    now = timezone.now()
     Undo.objects.filter(pk=undo.pk).update(
-        status=UpdateStatus.RUNNING, lease_owner="dead-worker", lease_expires_at=past,
-        next_check_at=past, task_id="",
+        status=UpdateStatus.RUNNING, claimed_by="dead-worker",
+        claim_expires_at=now + timedelta(minutes=10), due_at=now - timedelta(minutes=10),
     )  # fmt: skip
     a_new_day(sim.org)
 
-    assert undos_recover()["rescheduled"] == 1
+    run_worker()  # the dead worker's claim has not run out yet: nobody takes the undo
+    assert Undo.objects.get(pk=undo.pk).done_count == done
+    Undo.objects.filter(pk=undo.pk).update(claim_expires_at=now - timedelta(seconds=1))
     run_worker()
     undo.refresh_from_db()
     assert undo.finished and undo.done_count == len(before)

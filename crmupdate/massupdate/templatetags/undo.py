@@ -22,7 +22,7 @@ def backup_choice(preview: Any) -> dict[str, Any]:
     count = getattr(preview, "count", None)
     steps = getattr(preview, "steps", 1) or 1
     calls = steps * max(1, math.ceil(count / PER_PAGE)) if count else None
-    return {"calls": calls, "days": int(getattr(settings, "UNDO_RETENTION_DAYS", 30))}
+    return {"calls": calls, "days": settings.UNDO_RETENTION_DAYS}
 
 
 @register.inclusion_tag("massupdate/undo_panel.html")

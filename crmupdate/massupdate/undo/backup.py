@@ -1,15 +1,15 @@
 """The worker's backup of a step, taken right before the step is sent to Zoho.
 
-`step_backup` is called by `submit` while it owns the step (its lease) and before it marks
+`step_backup` is called by `submit` while it holds the step (its claim) and before it marks
 the step "sending to Zoho". It first takes the step's view (the same one-per-view index the
 sending uses, while the step stays "not started"), so no other update of ours can change the
 view between the backup and the job. Then it reads every record of the view with the step's
 fields, page after page (Get Records with `cvid` and `fields`; `page_token` where Zoho gives
-one), storing each page as it arrives. The lease is renewed after every page.
+one), storing each page as it arrives. The claim is renewed after every page.
 
 - Zoho says "later" (429, a network failure, a 5xx): the step keeps its view and waits; the
-  backup carries on from the next page (also after a worker restart: the watchdog reschedules
-  the step and the stored pages are kept).
+  backup carries on from the next page (also after a worker was killed: its claim on the
+  step runs out, another worker takes the step, and the stored pages are kept).
 - The sign-in has expired: the step pauses ("sign in again") and carries on afterwards.
 - Anything else (or too many failures in a row): the backup failed, so the step is not sent
   and the update stops; the page says why (BACKUP_FAILED, with Zoho's answer).
@@ -22,14 +22,19 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from crmupdate.massupdate import engine, explanations
+from crmupdate.massupdate import explanations, steps
 from crmupdate.massupdate.models import Step, StepStatus
 from crmupdate.massupdate.summary import update_refresh
+from crmupdate.massupdate.timing import (
+    backup_retention,
+    max_attempts,
+    retry_delay,
+    sending_claim_length,
+)
 from crmupdate.massupdate.undo.models import Backup, BackupChoice, BackupChunk, BackupStatus
 from crmupdate.massupdate.undo.values import rows_encode
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
@@ -39,10 +44,6 @@ logger = logging.getLogger(__name__)
 PER_PAGE = 200
 # Zoho refuses a page token that expired or does not match: the reading starts over.
 PAGE_TOKEN_ERRORS = frozenset({"EXPIRED_VALUE", "TOKEN_BOUND_DATA_MISMATCH"})
-
-
-def retention() -> timedelta:
-    return timedelta(days=int(getattr(settings, "UNDO_RETENTION_DAYS", 30)))
 
 
 def backup_wanted(update_id: int) -> bool:
@@ -76,9 +77,7 @@ def step_backup(step: Step, owner: str, client: Any) -> str | None:
         # Read while the view was not ours: another update may have changed it since.
         _backup_restart(backup)
     step.holds_view = True
-    engine.step_save(
-        step.pk, owner, release=False, wait_reason=_progress(backup), **engine.NO_ERROR
-    )
+    steps.step_save(step.pk, owner, release=False, wait_reason=_progress(backup), **steps.NO_ERROR)
     update_refresh(step.update_id)
     return _read_pages(step, owner, client, backup)
 
@@ -90,7 +89,7 @@ def _hold_view(step: Step, owner: str) -> bool:
     try:
         with transaction.atomic():
             taken = Step.objects.filter(
-                pk=step.pk, lease_owner=owner, status=StepStatus.PENDING
+                pk=step.pk, claimed_by=owner, status=StepStatus.PENDING
             ).update(holds_view=True)
     except IntegrityError:
         return False
@@ -161,10 +160,10 @@ def _read_pages(step: Step, owner: str, client: Any, backup: Backup) -> str | No
         if not page.more_records or not page.records:
             _backup_complete(step, owner, backup)
             return None
-        renewed = Step.objects.filter(pk=step.pk, lease_owner=owner).update(
-            lease_expires_at=timezone.now() + engine.submit_lease_length(),
-            wait_reason=_progress(backup),
-        )
+        renewed = steps.step_save(
+            step.pk, owner, release=False, wait_reason=_progress(backup),
+            claim_expires_at=timezone.now() + sending_claim_length(),
+        )  # fmt: skip
         if not renewed:
             return "lost the step while backing up"
 
@@ -181,26 +180,23 @@ def _backup_complete(step: Step, owner: str, backup: Backup) -> None:
     """Kept: the step is sent right away (by the caller)."""
     now = timezone.now()
     Backup.objects.filter(pk=backup.pk).update(
-        status=BackupStatus.COMPLETE, completed_at=now, expires_at=now + retention()
+        status=BackupStatus.COMPLETE, completed_at=now, expires_at=now + backup_retention()
     )
     # A fresh claim for the sending that follows right away.
-    engine.step_save(step.pk, owner, release=False, wait_reason="",
-                     lease_expires_at=now + engine.submit_lease_length())  # fmt: skip
-    engine.event_add(
+    steps.step_save(step.pk, owner, release=False, wait_reason="",
+                    claim_expires_at=now + sending_claim_length())  # fmt: skip
+    steps.event_add(
         step,
         "backup",
         message=f"Backup kept: {backup.record_count:,} records "
         f"({backup.api_calls:,} Zoho call{'' if backup.api_calls == 1 else 's'}).",
     )
-    from crmupdate.massupdate.undo.tasks import purge_ensure
-
-    transaction.on_commit(purge_ensure)
 
 
 def _read_failed(step: Step, owner: str, backup: Backup, error: ZohoError) -> str:
     logger.info("backup of step=%s: Zoho answered %s", step.pk, error.code)
     if error.category == ErrorCategory.AUTH:
-        engine.step_pause(step, owner, error)  # keeps the view; carries on after sign-in
+        steps.step_pause(step, owner, error)  # keeps the view; carries on after sign-in
         return "backup paused: sign-in needed"
     if error.code in PAGE_TOKEN_ERRORS and backup.page_token and backup.attempts == 0:
         _backup_restart(backup)
@@ -209,7 +205,7 @@ def _read_failed(step: Step, owner: str, backup: Backup, error: ZohoError) -> st
     attempts = backup.attempts + 1
     Backup.objects.filter(pk=backup.pk).update(attempts=attempts)
     if error.category == ErrorCategory.RATE_LIMITED or (
-        error.category == ErrorCategory.TRANSIENT and attempts < engine.max_submit_attempts()
+        error.category == ErrorCategory.TRANSIENT and attempts < max_attempts()
     ):
         return _later(step, owner, backup, error, attempt=attempts)
     return _backup_failed(step, owner, backup, error)
@@ -217,20 +213,19 @@ def _read_failed(step: Step, owner: str, backup: Backup, error: ZohoError) -> st
 
 def _later(step: Step, owner: str, backup: Backup, error: ZohoError, *, attempt: int) -> str:
     """Wait and carry on, keeping the view (unlike a step that was never started)."""
-    later = timezone.now() + timedelta(seconds=engine.retry_delay(attempt))
+    later = timezone.now() + timedelta(seconds=retry_delay(attempt))
     found = explanations.explain(error.code, error.message, error.details,
                                  http_status=error.http_status)  # fmt: skip
     at = timezone.localtime(later).strftime("%H:%M:%S UTC")
-    engine.step_save(
+    steps.step_save(
         step.pk,
         owner,
-        next_check_at=later,
+        due_at=later,
         wait_reason=f"Keeping a backup before sending this step ({backup.record_count:,} "
         f"records read so far). {found.text} Trying again at {at}.",
-        **engine.error_fields(error),
+        **steps.error_fields(error),
     )
-    engine.event_add(step, "waiting", error)
-    engine.schedule(step.pk, engine.SUBMIT, later)
+    steps.event_add(step, "waiting", error)
     return f"backup waiting after {error.code}"
 
 
@@ -238,23 +233,15 @@ def _backup_failed(step: Step, owner: str, backup: Backup, error: ZohoError) -> 
     Backup.objects.filter(pk=backup.pk).update(
         status=BackupStatus.FAILED, error_code=error.code[:80], error_message=error.message
     )
-    engine.step_save(
-        step.pk,
+    steps.step_end(
+        step,
         owner,
         status=StepStatus.FAILED,
-        holds_view=False,
-        finished_at=timezone.now(),
-        next_check_at=None,
-        wait_reason="",
+        event="backup_failed",
+        error=error,
         error_code=explanations.BACKUP_FAILED,
         error_message=f"Reading the view's records for the backup failed. Zoho answered "
         f"{error.code}: {error.message}",
         error_details={"zoho_code": error.code, **error.details},
-        error_http_status=error.http_status,
-        error_category=str(error.category),
     )
-    engine.event_add(step, "backup_failed", error)
-    step.status = StepStatus.FAILED
-    engine.skip_after(step)
-    engine.start_next(step)  # updates queued behind this view may go now
     return f"backup failed with {error.code}: not sent"

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from crmupdate.massupdate.models import UpdateStatus
+from crmupdate.massupdate.claims import WorkRow
+from crmupdate.massupdate.statuses import UpdateStatus
 
 
 class BackupChoice(models.Model):
@@ -95,7 +96,7 @@ class BackupChunk(models.Model):
         return f"Chunk {self.position} of backup {self.backup_id}"
 
 
-class Undo(models.Model):
+class Undo(WorkRow):  # due_at, claimed_by, claim_expires_at
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
     # One undo per update, ever: the database refuses a second one.
     update = models.OneToOneField(
@@ -127,10 +128,6 @@ class Undo(models.Model):
     reads = models.PositiveIntegerField(default=0)  # Zoho calls made
     writes = models.PositiveIntegerField(default=0)
     work_seconds = models.FloatField(default=0)
-    next_check_at = models.DateTimeField(null=True, blank=True)
-    lease_owner = models.CharField(max_length=40, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveIntegerField(default=0)  # failed tries in a row
     wait_reason = models.TextField(blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
@@ -139,7 +136,7 @@ class Undo(models.Model):
     error_http_status = models.IntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "next_check_at"], name="mu_undo_due")]
+        indexes = [models.Index(fields=["status", "due_at"], name="mu_undo_due")]
 
     def __str__(self) -> str:
         return f"Undo of update {self.update_id}"

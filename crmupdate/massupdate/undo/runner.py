@@ -10,27 +10,35 @@ For each batch of up to 100 records of a backup (the last step first):
 3. write the previous values with one Update Records call (`"trigger": []`, so workflows,
    approvals and blueprints do not fire again), and keep every record's result.
 
-Like the step worker, a run takes the undo with a lease (a killed worker's claim runs out),
-holds no transaction across an HTTP call, and saves each batch's results together with the
-cursor, so a run that dies is picked up where it stopped. Re-doing a batch is harmless: the
-records it already put back now hold their previous value and count as unchanged.
+The worker holds the undo while it runs (a claim that runs out if the worker is killed, so
+another worker takes over), holds no transaction across an HTTP call, and saves each batch's
+results together with the cursor, so a run that dies is picked up where it stopped.
+Re-doing a batch is harmless: the records it already put back now hold their previous value
+and count as unchanged.
 """
 
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from crmupdate.massupdate import engine, explanations
+from crmupdate.massupdate import explanations
+from crmupdate.massupdate.claims import RELEASED, row_save
+from crmupdate.massupdate.clients import signed_in_since, undo_client
 from crmupdate.massupdate.models import Step, UpdateStatus
+from crmupdate.massupdate.timing import (
+    max_attempts,
+    recheck_delay,
+    retry_delay,
+    sending_claim_length,
+    undo_run_seconds,
+)
 from crmupdate.massupdate.undo.models import (
     Backup,
     BackupChunk,
@@ -49,14 +57,10 @@ from crmupdate.massupdate.undo.values import (
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
 BATCH = 100  # Update Records takes at most 100 records per call
-RUNNABLE = (UpdateStatus.QUEUED, UpdateStatus.RUNNING, UpdateStatus.WAITING)
+# The states in which an undo is put back, batch by batch, when due.
+RUNNABLE: tuple[str, ...] = (UpdateStatus.QUEUED, UpdateStatus.RUNNING, UpdateStatus.WAITING)
 NOT_FOUND = "RECORD_NOT_FOUND"
 BACKUP_GONE = "BACKUP_EXPIRED"
-
-
-def run_seconds() -> float:
-    """How long one task run works before handing over to a fresh task."""
-    return float(getattr(settings, "UNDO_RUN_SECONDS", 60))
 
 
 @dataclass
@@ -68,35 +72,13 @@ class Batch:
     rows: list[list[Any]]  # [record id, previous value per backup field...]
 
 
-def undo_take(undo_id: int) -> str | None:
-    """Claim the undo for this run, for longer than one batch's calls can take."""
-    owner = uuid.uuid4().hex
-    now = timezone.now()
-    taken = (
-        Undo.objects.filter(pk=undo_id, status__in=RUNNABLE)
-        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
-        .update(lease_owner=owner, lease_expires_at=now + engine.submit_lease_length())
-    )
-    return owner if taken else None
-
-
 def undo_save(undo_id: int, owner: str, *, release: bool = True, **fields: Any) -> bool:
-    if release:
-        fields.update(lease_owner="", lease_expires_at=None)
-    return bool(Undo.objects.filter(pk=undo_id, lease_owner=owner).update(**fields))
+    return row_save(Undo, undo_id, owner, release=release, **fields)
 
 
-def undo_run(undo_id: int) -> str:
-    """Put back the next batches of a due undo. Returns what happened (for the log)."""
-    undo = Undo.objects.filter(pk=undo_id).first()
-    now = timezone.now()
-    if undo is None or undo.status not in RUNNABLE:
-        return "not due"
-    if undo.next_check_at and undo.next_check_at > now + timedelta(seconds=1):
-        return "not due"
-    owner = undo_take(undo_id)
-    if owner is None:
-        return "taken by another run"
+def undo_run(undo_id: int, owner: str) -> str:
+    """The worker's action for a due undo it holds: put back the next batches. Returns what
+    happened (for the log)."""
     try:
         return _run_owned(Undo.objects.select_related("created_by").get(pk=undo_id), owner)
     finally:
@@ -104,19 +86,15 @@ def undo_run(undo_id: int) -> str:
 
 
 def _run_owned(undo: Undo, owner: str) -> str:
-    from crmupdate.accounts.services import ReauthRequired, zoho_client_for
-
     try:
-        if undo.created_by is None:
-            raise ReauthRequired("The person who started this undo no longer has an account.")
-        client = zoho_client_for(undo.created_by)
+        client = undo_client(undo)
     except ZohoError as error:
         return _call_failed(undo, owner, error)
     undo_save(
         undo.pk, owner, release=False, status=UpdateStatus.RUNNING, wait_reason="",
         started_at=undo.started_at or timezone.now(), error_code="", error_message="",
     )  # fmt: skip
-    deadline = time.monotonic() + run_seconds()
+    deadline = time.monotonic() + undo_run_seconds()
     steps: dict[int, Step] = {}
     while True:
         try:
@@ -127,7 +105,7 @@ def _run_owned(undo: Undo, owner: str) -> str:
                 owner,
                 status=UpdateStatus.FAILED,
                 finished_at=timezone.now(),
-                next_check_at=None,
+                due_at=None,
                 error_code=BACKUP_GONE,
                 error_message="The backup was deleted before the undo could finish.",
             )
@@ -142,9 +120,8 @@ def _run_owned(undo: Undo, owner: str) -> str:
         if not _batch_save(undo, owner, batch, results, reads, writes, started):
             return "lost the undo"
         if time.monotonic() > deadline:
-            now = timezone.now()
-            undo_save(undo.pk, owner, next_check_at=now)
-            _schedule(undo.pk, now)
+            # Let other due work go first; this undo is due again at once.
+            undo_save(undo.pk, owner, due_at=timezone.now())
             return "continues in a new run"
 
 
@@ -267,7 +244,7 @@ def _batch_save(
         counts[UndoOutcome(result.outcome)] += 1
     undo.cursor_chunk, undo.cursor_offset = batch.chunk, batch.offset + len(batch.rows)
     with transaction.atomic():
-        saved = Undo.objects.filter(pk=undo.pk, lease_owner=owner).update(
+        saved = Undo.objects.filter(pk=undo.pk, claimed_by=owner).update(
             cursor_index=undo.cursor_index,
             cursor_chunk=undo.cursor_chunk,
             cursor_offset=undo.cursor_offset,
@@ -279,7 +256,7 @@ def _batch_save(
             writes=F("writes") + writes,
             work_seconds=F("work_seconds") + (time.monotonic() - started),
             attempts=0,
-            lease_expires_at=timezone.now() + engine.submit_lease_length(),
+            claim_expires_at=timezone.now() + sending_claim_length(),
         )
         if not saved:
             return False
@@ -297,7 +274,7 @@ def _finish(undo: Undo, owner: str) -> str:
     )
     if undo.total_count and undo.failed_count == undo.total_count:
         status = UpdateStatus.FAILED
-    undo_save(undo.pk, owner, status=status, finished_at=timezone.now(), next_check_at=None,
+    undo_save(undo.pk, owner, status=status, finished_at=timezone.now(), due_at=None,
               wait_reason="")  # fmt: skip
     return f"finished: {status}"
 
@@ -312,27 +289,49 @@ def _call_failed(undo: Undo, owner: str, error: ZohoError) -> str:
     found = explanations.explain(error.code, error.message, error.details,
                                  http_status=error.http_status)  # fmt: skip
     if error.category == ErrorCategory.AUTH:
-        undo_save(undo.pk, owner, status=UpdateStatus.PAUSED, paused_at=now, next_check_at=None,
-                  wait_reason=found.next_step, **fields)  # fmt: skip
+        undo_save(undo.pk, owner, status=UpdateStatus.PAUSED, paused_at=now,
+                  due_at=now + recheck_delay(), wait_reason=found.next_step,
+                  **fields)  # fmt: skip
         return "paused: sign-in needed"
     attempts = undo.attempts + 1
     waits = error.category == ErrorCategory.RATE_LIMITED or (
-        error.category == ErrorCategory.TRANSIENT and attempts < engine.max_submit_attempts()
+        error.category == ErrorCategory.TRANSIENT and attempts < max_attempts()
     )
     if waits:
-        later = now + timedelta(seconds=engine.retry_delay(attempts))
+        later = now + timedelta(seconds=retry_delay(attempts))
         at = timezone.localtime(later).strftime("%H:%M:%S UTC")
         undo_save(undo.pk, owner, status=UpdateStatus.WAITING, attempts=attempts,
-                  next_check_at=later, wait_reason=f"{found.text} Trying again at {at}.",
+                  due_at=later, wait_reason=f"{found.text} Trying again at {at}.",
                   **fields)  # fmt: skip
-        _schedule(undo.pk, later)
         return f"waiting after {error.code}"
     undo_save(undo.pk, owner, status=UpdateStatus.NEEDS_ATTENTION, attempts=attempts,
-              next_check_at=None, wait_reason=found.next_step, **fields)  # fmt: skip
+              due_at=None, wait_reason=found.next_step, **fields)  # fmt: skip
     return f"stopped by {error.code}"
 
 
-def _schedule(undo_id: int, at: Any) -> None:
-    from crmupdate.massupdate.undo.tasks import undo_schedule
+def undo_carry_on(undo_id: int) -> bool:
+    """A paused undo (after signing in again) or one stopped by an error carries on."""
+    resumed = Undo.objects.filter(
+        pk=undo_id, status__in=[UpdateStatus.PAUSED, UpdateStatus.NEEDS_ATTENTION]
+    ).update(
+        status=UpdateStatus.QUEUED,
+        due_at=timezone.now(),
+        paused_at=None,
+        attempts=0,
+        wait_reason="",
+        **RELEASED,
+    )
+    if resumed:
+        entry_refresh(undo_id)
+    return bool(resumed)
 
-    undo_schedule(undo_id=undo_id, at=at)
+
+def undo_recheck_paused(undo_id: int, owner: str) -> str:
+    """The worker's action for a paused undo that is due: carry on if its person has signed
+    in again since it paused; otherwise look again later."""
+    undo = Undo.objects.get(pk=undo_id)
+    if signed_in_since(user_id=undo.created_by_id, since=undo.paused_at):
+        undo_carry_on(undo_id)
+        return "resumed after sign-in"
+    undo_save(undo_id, owner, due_at=timezone.now() + recheck_delay())
+    return "still waiting for sign-in"

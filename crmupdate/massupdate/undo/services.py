@@ -1,18 +1,18 @@
 """Write side of undo: the review's backup choice, starting an undo (exactly once per
-update), resuming one, the watchdog's recovery, and purging expired backups."""
+update), resuming one, and purging expired backups (the worker does it periodically)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from crmupdate.massupdate import engine
 from crmupdate.massupdate.models import Draft, MassUpdate, UpdateStatus
+from crmupdate.massupdate.timing import backup_retention
 from crmupdate.massupdate.undo.models import (
     Backup,
     BackupChoice,
@@ -20,14 +20,8 @@ from crmupdate.massupdate.undo.models import (
     BackupStatus,
     Undo,
 )
+from crmupdate.massupdate.undo.runner import undo_carry_on
 from crmupdate.massupdate.undo.selectors import undo_state
-from crmupdate.massupdate.undo.summary import entry_refresh
-from crmupdate.massupdate.undo.tasks import (
-    task_is_waiting,
-    undo_schedule,
-    undo_schedule_on_commit,
-    watchdog_ensure,
-)
 
 # The review form says it offered the choice, so an unticked box means "no backup".
 OFFERED_FIELD = "backup_offered"
@@ -92,10 +86,8 @@ def undo_start(*, update: MassUpdate, member: Any) -> Undo:
                 created_by_name=member.full_name or member.email,
                 plan=[b.pk for b in state.backups],
                 total_count=state.record_count,
-                next_check_at=now,
+                due_at=now,  # the worker starts it
             )
-            undo_schedule_on_commit(undo_id=undo.pk, at=now)
-            transaction.on_commit(watchdog_ensure)
     except IntegrityError:  # someone else started it a moment ago
         return Undo.objects.get(update=update)
     return undo
@@ -103,55 +95,7 @@ def undo_start(*, update: MassUpdate, member: Any) -> Undo:
 
 def undo_resume(*, undo: Undo, member: Any) -> bool:
     """Carry on with a paused undo (after signing in again) or one that stopped on an error."""
-    now = timezone.now()
-    resumed = Undo.objects.filter(
-        pk=undo.pk, status__in=[UpdateStatus.PAUSED, UpdateStatus.NEEDS_ATTENTION]
-    ).update(
-        status=UpdateStatus.QUEUED,
-        next_check_at=now,
-        paused_at=None,
-        attempts=0,
-        wait_reason="",
-        lease_owner="",
-        lease_expires_at=None,
-    )
-    if resumed:
-        transaction.on_commit(lambda: undo_schedule(undo_id=undo.pk, at=now))
-        transaction.on_commit(watchdog_ensure)
-        entry_refresh(undo.pk)
-    return bool(resumed)
-
-
-def undos_recover() -> dict[str, int]:
-    """Undos a dead worker left behind get a new task; paused ones whose person signed in
-    again since carry on. Safe to run anywhere, any number of times."""
-    from crmupdate.accounts.models import ZohoConnection
-
-    now = timezone.now()
-    found = {"rescheduled": 0, "resumed": 0}
-    grace = timedelta(seconds=engine.setting_seconds("MASSUPDATE_OVERDUE_SECONDS", 5))
-    overdue = Undo.objects.filter(
-        status__in=[UpdateStatus.QUEUED, UpdateStatus.RUNNING, UpdateStatus.WAITING],
-        next_check_at__lte=now - grace,
-    ).filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
-    for undo in overdue[:200]:
-        if not task_is_waiting(undo.task_id):
-            undo_schedule(undo_id=undo.pk, at=now)
-            found["rescheduled"] += 1
-    paused = Undo.objects.filter(
-        status=UpdateStatus.PAUSED, created_by__isnull=False
-    ).select_related("created_by")
-    for undo in paused[:200]:
-        connection = ZohoConnection.objects.filter(user=undo.created_by).first()
-        signed_in_since = (
-            connection is not None
-            and connection.usable
-            and undo.paused_at is not None
-            and connection.updated_at > undo.paused_at
-        )
-        if signed_in_since:
-            found["resumed"] += undo_resume(undo=undo, member=None)
-    return found
+    return undo_carry_on(undo.pk)
 
 
 def backups_purge(*, now: datetime | None = None) -> int:
@@ -167,7 +111,10 @@ def backups_purge(*, now: datetime | None = None) -> int:
     ).values_list("update_id", flat=True)
     expired = (
         Backup.objects.exclude(status=BackupStatus.EXPIRED)
-        .filter(Q(expires_at__lte=now) | Q(expires_at__isnull=True, started_at__lte=now - _ttl()))
+        .filter(
+            Q(expires_at__lte=now)
+            | Q(expires_at__isnull=True, started_at__lte=now - backup_retention())
+        )
         .exclude(update_id__in=busy)
     )
     purged = 0
@@ -178,9 +125,3 @@ def backups_purge(*, now: datetime | None = None) -> int:
                 status=BackupStatus.EXPIRED, purged_at=now, page_token=""
             )
     return purged
-
-
-def _ttl() -> timedelta:
-    from crmupdate.massupdate.undo.backup import retention
-
-    return retention()

@@ -19,7 +19,6 @@ from crmupdate.massupdate.fieldforms import person_zone
 from crmupdate.massupdate.undo import selectors, services
 from crmupdate.massupdate.undo.models import UndoOutcome
 from crmupdate.massupdate.undo.summary import undo_problems_text
-from crmupdate.massupdate.undo.tasks import watchdog_ensure
 from crmupdate.massupdate.undo.values import display
 
 
@@ -33,8 +32,6 @@ def _render(request: HttpRequest, pk: int, template: str) -> HttpResponse:
     undo = state.undo
     context: dict[str, Any] = {"update": update, "state": state, "undo": undo}
     if undo is not None:
-        if not undo.finished:
-            watchdog_ensure()  # the safety net runs whenever someone watches an undo
         labels = selectors.undo_field_labels(undo)
         context["conflicts"] = _rows(selectors.undo_results(undo, UndoOutcome.CONFLICT), labels)
         context["failures"] = _rows(selectors.undo_results(undo, UndoOutcome.FAILED), labels)
