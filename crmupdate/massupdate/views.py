@@ -7,10 +7,12 @@ something runs). One template renders each page and its fragments.
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crmupdate.accounts.decorators import team_required
+from crmupdate.history.export import cell_safe
 from crmupdate.massupdate import metadata, selectors, services
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
@@ -27,6 +30,8 @@ from crmupdate.massupdate.forms import (
     initial_from_raw,
     raw_input_from,
 )
+from crmupdate.massupdate.frozen import selectors as frozen_selectors
+from crmupdate.massupdate.frozen.retry import RetryRefused, records_retry_start
 from crmupdate.massupdate.review import draft_preview as review_preview
 from crmupdate.massupdate.undo.selectors import undo_entry_target
 from crmupdate.massupdate.undo.services import backup_choice_save
@@ -185,7 +190,14 @@ def run(request: HttpRequest, draft_id: str) -> HttpResponse:
 def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
     zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
-    context = {"update": update, "steps": list(update.steps.all()), "viewer_zone": zone}
+    steps = list(update.steps.all())
+    context = {
+        "update": update,
+        "steps": steps,
+        "viewer_zone": zone,
+        "outcome": frozen_selectors.update_outcome(update, steps),
+        "failures": frozen_selectors.failures_page(update, request.GET.get("records")),
+    }
     with timezone.override(zone):  # times in the viewer's own time zone
         return render(request, template, context)
 
@@ -221,4 +233,41 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
     if services.massupdate_resume(update=update, member=request.member):  # type: ignore[attr-defined]
         messages.success(request, "The update carries on where it stopped.")
+    return redirect("massupdate:detail", pk=update.pk)
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def failures_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The records the update did not change, with Zoho's reason and ours (UTF-8 with a BOM,
+    so spreadsheets open accents; ids as text)."""
+    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(frozen_selectors.CSV_HEADER)
+        for row in frozen_selectors.failures_csv_rows(update):
+            yield writer.writerow([cell_safe(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = f"update-{update.pk}-records-not-changed.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response  # type: ignore[return-value]  # streamed, like a normal response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_POST
+@team_required
+def retry_records(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    try:
+        records_retry_start(update=update, member=request.member)  # type: ignore[attr-defined]
+    except RetryRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(request, "The records not changed are being sent to Zoho again.")
     return redirect("massupdate:detail", pk=update.pk)

@@ -15,15 +15,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
 from crmupdate.massupdate.models import (
     MassUpdate,
     Step,
     StepStatus,
 )
 from crmupdate.massupdate.undo.models import (
-    Backup,
-    BackupChoice,
-    BackupStatus,
     Undo,
     UndoOutcome,
     UndoRecord,
@@ -53,18 +51,20 @@ class UndoState:
     undo: Undo | None = None
     available: bool = False  # "Undo this update" works
     reason: str = ""  # why it cannot be undone (shown instead of the button)
-    backups: list[Backup] = field(default_factory=list)  # the ones an undo puts back
+    frozen: FrozenView | None = None  # the records and values an undo puts back
+    steps: list[Step] = field(default_factory=list)  # those it undoes, the last first
     lines: list[UndoPlanLine] = field(default_factory=list)
     expires_at: datetime | None = None
 
     @property
     def record_count(self) -> int:
-        return sum(b.record_count for b in self.backups)
+        """Record changes to look at: every frozen record, once per step undone."""
+        return (self.frozen.record_count if self.frozen else 0) * len(self.steps)
 
     @property
     def calls_estimate(self) -> int:
         """Zoho calls for the undo: one read and at most one write per 100 records."""
-        return sum(2 * math.ceil(b.record_count / PER_CALL_WRITE) for b in self.backups)
+        return 2 * math.ceil(self.record_count / PER_CALL_WRITE)
 
 
 def _labels(step: Step) -> str:
@@ -73,66 +73,55 @@ def _labels(step: Step) -> str:
 
 
 def step_ran(step: Step) -> bool:
-    """Did this step's Zoho job run (so it may have changed records)?"""
-    return bool(step.job_id) and step.status in (StepStatus.COMPLETED, StepStatus.FAILED)
+    """Did this step reach Zoho and end (so it may have changed records)?"""
+    reached = bool(step.job_id) or step.ids_done > 0
+    return reached and step.status in (StepStatus.COMPLETED, StepStatus.FAILED)
 
 
-def undo_state(update: MassUpdate, *, fetched: tuple[Undo | None, list[Backup]] | None = None
-               ) -> UndoState:  # fmt: skip
-    """Can `update` be undone? `fetched`: its undo and backups, when the caller already has
-    them (the history, for many updates at once)."""
-    if fetched is None and not update.finished:
+def undo_state(update: MassUpdate) -> UndoState:
+    """Can `update` be undone, and what would the undo do?"""
+    if not update.finished:
         # The update's page asks this every 3 seconds while the update runs (the status
-        # fragment), so one question answers it: no undo exists before an update finished,
-        # a backup is kept only when the review's box was ticked, and an undo's own entry
-        # has neither.
+        # fragment), so one question answers it: values are kept only when the review's box
+        # was ticked, and an undo's own entry has none.
         state = UndoState(update=update)
-        if BackupChoice.objects.filter(draft__update=update, keep=True).exists() or (
-            Backup.objects.filter(update=update).exists()
-        ):
+        if FrozenView.objects.filter(update=update, keep_values=True).exists():
             state.reason = "You can undo this update once it has finished."
         return state
-    if fetched is None:
-        if Undo.objects.filter(entry=update).exists():
-            return UndoState(update=update)  # an undo itself cannot be undone
-        undo = Undo.objects.filter(update=update).first()
-        backups = (
-            None if undo else list(Backup.objects.filter(update=update).select_related("step"))
-        )
-    else:
-        undo, backups = fetched
+    if Undo.objects.filter(entry=update).exists():
+        return UndoState(update=update)  # an undo itself cannot be undone
+    undo = Undo.objects.filter(update=update).first()
     state = UndoState(update=update, undo=undo)
-    if undo is not None or backups is None:
+    if undo is not None:
+        return state
+    frozen = FrozenView.objects.filter(update=update).first()
+    if frozen is None or not frozen.keep_values:
+        state.reason = "No backup was kept for this update, so it cannot be undone here."
         return state
     ran = sorted(
-        (b for b in backups if step_ran(b.step)), key=lambda b: b.step.position, reverse=True
+        (s for s in Step.objects.filter(update=update) if step_ran(s)),
+        key=lambda s: s.position,
+        reverse=True,
     )
-    if not update.finished:
-        if backups or BackupChoice.objects.filter(draft__update=update, keep=True).exists():
-            state.reason = "You can undo this update once it has finished."
+    if not ran:
+        state.reason = "Zoho changed nothing in this update, so there is nothing to undo."
         return state
-    kept = [b for b in ran if b.status in (BackupStatus.COMPLETE, BackupStatus.EXPIRED)]
-    if not kept:
-        if backups and not ran:
-            state.reason = "Zoho changed nothing in this update, so there is nothing to undo."
-        elif not backups:
-            state.reason = "No backup was kept for this update, so it cannot be undone here."
-        else:
-            state.reason = "The backup of this update is incomplete, so it cannot be undone."
-        return state
-    expired = [b for b in kept if b.expired]
-    if expired:
-        when = min(b.expires_at or b.purged_at or timezone.now() for b in expired)
+    if frozen.expired:
+        when = frozen.expires_at or frozen.purged_at or timezone.now()
         days = int(getattr(settings, "UNDO_RETENTION_DAYS", 30))
         state.reason = (
             f"The backup of this update expired on {timezone.localtime(when):%-d %b %Y} "
             f"(backups are kept for {days} days), so it can no longer be undone."
         )
         return state
+    if frozen.status != FrozenStatus.COMPLETE:
+        state.reason = "The backup of this update is incomplete, so it cannot be undone."
+        return state
     state.available = True
-    state.backups = kept
-    state.lines = [UndoPlanLine(_labels(b.step), b.record_count) for b in kept]
-    state.expires_at = min(b.expires_at for b in kept if b.expires_at) if kept else None
+    state.frozen = frozen
+    state.steps = ran
+    state.lines = [UndoPlanLine(_labels(s), frozen.record_count) for s in ran]
+    state.expires_at = frozen.expires_at
     return state
 
 
@@ -145,38 +134,36 @@ class UndoCell:
     reason: str = ""
 
 
-# What an update's backups allow, as `undo_cell_columns` reads it.
+# What an update's kept values allow, as `undo_cell_columns` reads it.
 CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE = "available", "expired", "incomplete"
 
 
 def undo_cell_columns(update_id: str) -> tuple[str, list[Any]]:
     """Two select-list columns for history rows, by correlated look-ups on `update_id` (the
     SQL of the update's id column): the status of the update's undo, if it has one, and what
-    its backups allow (CELL_*, or NULL when it has none).
+    its kept values allow (CELL_*, or NULL when none were kept or no step ran).
 
-    Only the backups of steps that reached Zoho and finished count ("ran"); of those, the
-    ones kept (complete or expired) decide: undo is available when every kept backup is
-    complete and not past its expiry, else they have expired; with ran steps but none kept,
-    the backup is incomplete. The page reads these in its own query (no query per row, and no
+    Only steps that reached Zoho and finished count ("ran"): with one, undo is available
+    when the frozen values are complete and not past their expiry, else they have expired
+    or are incomplete. The page reads these in its own query (no query per row, and no
     second query per page)."""
-    undo, backup, step = Undo._meta.db_table, Backup._meta.db_table, Step._meta.db_table
+    undo, frozen, step = Undo._meta.db_table, FrozenView._meta.db_table, Step._meta.db_table
     sql = f"""
         (SELECT u.status FROM {undo} u WHERE u.update_id = {update_id}),
         (SELECT CASE
-            WHEN SUM(CASE WHEN b.status IN (%s, %s) THEN 1 ELSE 0 END) > 0 THEN
-                CASE WHEN SUM(CASE WHEN b.status = %s OR (b.status = %s AND b.expires_at <= %s)
-                                   THEN 1 ELSE 0 END) = 0
-                     THEN '{CELL_AVAILABLE}' ELSE '{CELL_EXPIRED}' END
-            WHEN COUNT(*) > 0 THEN '{CELL_INCOMPLETE}'
+            WHEN f.status = %s OR (f.status = %s AND f.expires_at <= %s) THEN '{CELL_EXPIRED}'
+            WHEN f.status = %s THEN '{CELL_AVAILABLE}'
+            ELSE '{CELL_INCOMPLETE}'
          END
-         FROM {backup} b JOIN {step} s ON s.id = b.step_id
-         WHERE b.update_id = {update_id} AND s.job_id <> '' AND s.status IN (%s, %s))"""  # noqa: S608  (our table names; values are parameters)
+         FROM {frozen} f
+         WHERE f.update_id = {update_id} AND f.keep_values
+           AND EXISTS (SELECT 1 FROM {step} s WHERE s.update_id = {update_id}
+                       AND (s.job_id <> '' OR s.ids_done > 0) AND s.status IN (%s, %s)))"""  # noqa: S608  (our table names; values are parameters)
     params: list[Any] = [
-        BackupStatus.COMPLETE.value,
-        BackupStatus.EXPIRED.value,
-        BackupStatus.EXPIRED.value,
-        BackupStatus.COMPLETE.value,
+        FrozenStatus.EXPIRED.value,
+        FrozenStatus.COMPLETE.value,
         connection.ops.adapt_datetimefield_value(timezone.now()),
+        FrozenStatus.COMPLETE.value,
         StepStatus.COMPLETED.value,
         StepStatus.FAILED.value,
     ]
