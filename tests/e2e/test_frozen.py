@@ -3,7 +3,6 @@ the view held when it started, and the page names every deal it did not change, 
 reason in plain words, a CSV of them, and a retry that succeeds once they are released."""
 
 import csv
-import io
 import re
 
 import pytest
@@ -143,8 +142,8 @@ def test_deals_not_changed_are_named_listed_in_a_csv_and_retried_once_released(
     # the CSV lists them, ids as text
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these as CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
-    listed = list(csv.DictReader(io.StringIO(text)))
+    with open(download.value.path(), encoding="utf-8-sig") as file:
+        listed = list(csv.DictReader(file))
     assert sorted(r["Record ID"] for r in listed) == sorted(f"zcrm_{r.record_id}" for r in stuck)
     assert {r["Zoho code"] for r in listed} >= {"RECORD_LOCKED", "RECORD_IN_BLUEPRINT"}
 
@@ -156,7 +155,8 @@ def test_deals_not_changed_are_named_listed_in_a_csv_and_retried_once_released(
     expect(history_row).to_contain_text("This record is locked in Zoho")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    exported = list(csv.DictReader(open(download.value.path(), encoding="utf-8-sig")))
+    with open(download.value.path(), encoding="utf-8-sig") as file:
+        exported = list(csv.DictReader(file))
     mine = next(r for r in exported if r["Update"] == str(update.pk))
     assert f"{len(stuck):,} not changed" in mine["Explanation"]
     assert mine["Zoho error code"] in {"RECORD_LOCKED", "RECORD_IN_BLUEPRINT", "NOT_APPROVED"}
