@@ -100,9 +100,7 @@ def test_open_deals_with_five_fields_changes_exactly_the_deals_frozen_at_start(
     expect(page.locator(".frozen-count")).to_contain_text(
         f"acts on the {len(frozen):,} records that were in the view when it started"
     )
-    expect(page.locator("table.not-changed tbody tr")).to_have_count(
-        update.record_failures.count()
-    )
+    expect(page.locator("table.not-changed tbody tr")).to_have_count(update.record_failures.count())
     assert_accessible(page)
 
 
