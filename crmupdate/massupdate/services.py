@@ -4,7 +4,7 @@
 from however many tabs "Run mass update" is pressed: the review carries the draft's one-time
 `run_token`; the draft row is claimed with a conditional UPDATE and the token is unique on
 `MassUpdate`. The update and all its steps are stored before anything goes to Zoho; the
-worker sends them (see `engine`).
+worker sends them (see `worker`): the first step is due at once.
 """
 
 from __future__ import annotations
