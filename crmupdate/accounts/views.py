@@ -22,7 +22,7 @@ from crmupdate.accounts.services import connection_disconnect
 from crmupdate.zoho.errors import ZohoError
 
 # Sections other features add to the dashboard, each shown only once its template exists.
-DASHBOARD_SECTION_TEMPLATES = ("massupdate/dashboard_section.html",)
+DASHBOARD_SECTION_TEMPLATES = ("dashboard/team_work.html", "massupdate/dashboard_section.html")
 
 
 @cache

@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES, UpdateStatus
+from crmupdate.massupdate.statuses import update_status_word
 from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of
 
 # A row: a plain dict (the template engine reads dict keys much faster than attributes).
 HistoryRow = dict[str, Any]
 
-STATUS_LABELS = dict(UpdateStatus.choices)
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # The columns a row needs (read with `.values()`, never as model instances).
 ROW_COLUMNS = (
@@ -101,7 +101,8 @@ def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
         "changes": change_lines(values),
         "job_ids": values["job_ids"].split(),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
+        "status_label": str(update_status_word(status).label),
+        "status_tone": update_status_word(status).tone,
         "counts": f"{updated:,} / {failed:,} / {total:,}",
         "done": done,
         "total": total,
@@ -171,7 +172,7 @@ def _row_html(row: HistoryRow, undo: str) -> SafeString:
         f'<td class="history-view">{escape(row["view"])}</td>'
         f'<td><ul class="history-changes">{changes}</ul></td>'
         f'<td class="history-jobs">{jobs}</td>'
-        f'<td><span class="status status-{escape(row["status"])}">'
+        f'<td><span class="status status-{escape(row["status"])} tone-{row["status_tone"]}">'
         f"{escape(row['status_label'])}</span>{undo}"
         f'</td><td class="history-counts">{escape(row["counts"])}{progress}</td>'
         f'<td class="history-error">{error}</td></tr>'

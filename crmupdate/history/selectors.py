@@ -26,8 +26,9 @@ from django.http import Http404
 from crmupdate.accounts.models import Member
 from crmupdate.history.cursors import Cursor
 from crmupdate.history.filters import HistoryFilters
-from crmupdate.history.rows import ROW_COLUMNS, STATUS_LABELS, HistoryRow, row_present
+from crmupdate.history.rows import ROW_COLUMNS, HistoryRow, row_present
 from crmupdate.massupdate.models import MassUpdate
+from crmupdate.massupdate.statuses import update_status_label
 from crmupdate.massupdate.undo.selectors import undo_cell_columns
 
 PAGE_SIZE = 25
@@ -308,4 +309,4 @@ def history_export_values(
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return update_status_label(status)

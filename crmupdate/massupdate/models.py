@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crmupdate.massupdate.claims import WorkRow
-from crmupdate.massupdate.statuses import (
+from crmupdate.massupdate.states import (
     FINISHED_STEP_STATUSES,
     FINISHED_UPDATE_STATUSES,
     StepStatus,

@@ -1,47 +1,161 @@
-"""The states of an update, of its steps and of an undo (no models here, so the models of
-both the update and its undo can use them)."""
+"""Every status as a person reads it: one label, one tone (the badge's colour) and one sentence
+saying what it means, for updates, undos, steps and Zoho's own job statuses.
+
+Pages show statuses only through this module (the `status_badge` template tag and the
+history rows), so the same state reads the same everywhere. A step is worded from its counts
+too: a step Zoho finished with failed records is not shown as a plain green "Completed"
+inside an update "Completed with failures".
+"""
 
 from __future__ import annotations
 
-from django.db import models
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from crmupdate.massupdate.states import StepStatus, UpdateStatus
+
+# Tones, each one colour in the stylesheet (`.tone-<name>`).
+NEUTRAL = "neutral"
+INFO = "info"
+SUCCESS = "success"
+WARNING = "warning"
+DANGER = "danger"
 
 
-class UpdateStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"  # waiting for the worker, or for another update on the view
-    RUNNING = "running", "Running"
-    WAITING = "waiting", "Waiting to retry"  # Zoho said "later" (429, ALREADY_SCHEDULED)
-    PAUSED = "paused", "Paused: sign in again"
-    NEEDS_ATTENTION = "needs_attention", "Needs your decision"
-    COMPLETED = "completed", "Completed"
-    COMPLETED_WITH_FAILURES = "completed_with_failures", "Completed with failures"
-    FAILED = "failed", "Failed"
-    REFUSED = "refused", "Refused by Zoho"
+@dataclass(frozen=True)
+class StatusWord:
+    code: str  # the stored status (CSS class `status-<code>`)
+    label: str | Promise
+    tone: str
+    explanation: str | Promise
 
 
-FINISHED_UPDATE_STATUSES = frozenset(
-    {
-        UpdateStatus.COMPLETED,
-        UpdateStatus.COMPLETED_WITH_FAILURES,
-        UpdateStatus.FAILED,
-        UpdateStatus.REFUSED,
-    }
+_UPDATE: dict[str, tuple[Promise, str, Promise]] = {
+    UpdateStatus.QUEUED: (
+        _("Waiting to start"),
+        INFO,
+        _("It starts as soon as the worker, and the view, are free."),
+    ),
+    UpdateStatus.RUNNING: (_("In progress"), INFO, _("Zoho is changing the records.")),
+    UpdateStatus.WAITING: (
+        _("Waiting to retry"),
+        WARNING,
+        _("Zoho asked us to wait; it carries on by itself."),
+    ),
+    UpdateStatus.PAUSED: (
+        _("Paused: sign in again"),
+        WARNING,
+        _("The Zoho sign-in expired. It carries on once someone signs in again."),
+    ),
+    UpdateStatus.NEEDS_ATTENTION: (
+        _("Needs your decision"),
+        WARNING,
+        _("A step stopped in a way only a person can settle."),
+    ),
+    UpdateStatus.COMPLETED: (_("Completed"), SUCCESS, _("Zoho changed every record.")),
+    UpdateStatus.COMPLETED_WITH_FAILURES: (
+        _("Completed with failures"),
+        WARNING,
+        _("Zoho changed some records and could not change others."),
+    ),
+    UpdateStatus.FAILED: (_("Failed"), DANGER, _("The update stopped before it finished.")),
+    UpdateStatus.REFUSED: (
+        _("Refused by Zoho"),
+        DANGER,
+        _("Zoho did not accept the change, so nothing was changed."),
+    ),
+}
+
+_STEP: dict[str, tuple[Promise, str, Promise]] = {
+    StepStatus.PENDING: (_("Not started yet"), NEUTRAL, _("It starts when its turn comes.")),
+    StepStatus.SUBMITTING: (_("Sending to Zoho"), INFO, _("The change is on its way to Zoho.")),
+    StepStatus.RUNNING: (_("In progress"), INFO, _("Zoho is changing the records.")),
+    StepStatus.SENDING: (
+        _("Sending record by record"),
+        INFO,
+        _("Zoho changes the records read when the update started, 500 at a time."),
+    ),
+    StepStatus.VERIFYING: (
+        _("Checking each record"),
+        INFO,
+        _("Zoho reported records it could not change: we find which, and ask Zoho why."),
+    ),
+    StepStatus.PAUSED: (
+        _("Paused: sign in again"),
+        WARNING,
+        _("The Zoho sign-in expired. It carries on once someone signs in again."),
+    ),
+    StepStatus.INTERRUPTED: (
+        _("Interrupted"),
+        WARNING,
+        _("Sending stopped before Zoho answered: you decide whether to send it again."),
+    ),
+    StepStatus.COMPLETED: (_("Completed"), SUCCESS, _("Zoho changed every record.")),
+    StepStatus.FAILED: (_("Failed"), DANGER, _("This step stopped before it finished.")),
+    StepStatus.REFUSED: (
+        _("Refused by Zoho"),
+        DANGER,
+        _("Zoho did not accept this change, so nothing was changed."),
+    ),
+    StepStatus.SKIPPED: (
+        _("Not run"),
+        NEUTRAL,
+        _("An earlier step did not complete, so this one was not sent."),
+    ),
+}
+
+_STEP_COMPLETED_WITH_FAILURES = (
+    _("Completed with failures"),
+    WARNING,
+    _("Zoho changed some records and could not change others."),
 )
 
-
-class StepStatus(models.TextChoices):
-    PENDING = "pending", "Not started"
-    SUBMITTING = "submitting", "Sending to Zoho"
-    RUNNING = "running", "Zoho job running"
-    SENDING = "sending", "Sending record by record"  # ids mode: 500 records per call
-    VERIFYING = "verifying", "Checking each record"  # after a view job reported failures
-    PAUSED = "paused", "Paused: sign in again"
-    INTERRUPTED = "interrupted", "Interrupted"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    REFUSED = "refused", "Refused by Zoho"
-    SKIPPED = "skipped", "Not run"
+# Zoho's own words for a mass-update job (GET .../actions/mass_update?job_id=...).
+_ZOHO_JOB: dict[str, tuple[Promise, str, Promise]] = {
+    "SCHEDULED": (_("Waiting at Zoho"), INFO, _("Zoho accepted the job and will start it soon.")),
+    "RUNNING": (_("Running at Zoho"), INFO, _("Zoho is changing the records.")),
+    "COMPLETED": (_("Finished at Zoho"), SUCCESS, _("Zoho went through every record.")),
+    "FAILED": (_("Stopped by Zoho"), DANGER, _("Zoho stopped the job before the end.")),
+}
 
 
-FINISHED_STEP_STATUSES = frozenset(
-    {StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.REFUSED, StepStatus.SKIPPED}
-)
+def _word(code: str, found: tuple[Promise, str, Promise] | None) -> StatusWord:
+    if found is None:  # a status this module does not know yet: shown, never hidden
+        return StatusWord(code=code, label=code.replace("_", " ").capitalize(), tone=NEUTRAL,
+                          explanation="")  # fmt: skip
+    label, tone, explanation = found
+    return StatusWord(code=code, label=label, tone=tone, explanation=explanation)
+
+
+def update_status_word(status: str) -> StatusWord:
+    """An update's (or an undo's) status."""
+    return _word(status, _UPDATE.get(status))
+
+
+def step_status_word(status: str, *, failed_count: int = 0) -> StatusWord:
+    """A step's status; a completed step with failed records says so."""
+    if status == StepStatus.COMPLETED and failed_count > 0:
+        return _word(status, _STEP_COMPLETED_WITH_FAILURES)
+    return _word(status, _STEP.get(status))
+
+
+def zoho_job_status_word(status: str) -> StatusWord:
+    """Zoho's status of a job (SCHEDULED, RUNNING, COMPLETED, FAILED); empty: not sent yet."""
+    if not status:
+        return StatusWord(code="", label=_("Not sent yet"), tone=NEUTRAL, explanation="")
+    return _word(status.lower(), _ZOHO_JOB.get(status.upper()))
+
+
+def status_word_of(item: Any) -> StatusWord:
+    """The word for a step, an update or an undo (anything with a `status`)."""
+    if hasattr(item, "position") and hasattr(item, "zoho_status"):  # a step
+        return step_status_word(item.status, failed_count=item.failed_count)
+    return update_status_word(item.status)
+
+
+def update_status_label(status: str) -> str:
+    """The label alone, as text (for rows built outside templates and for CSV)."""
+    return str(update_status_word(status).label)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from crmupdate.massupdate import explanations
 from crmupdate.massupdate.claims import RELEASED, row_save
 from crmupdate.massupdate.models import Step, StepEvent, StepStatus
-from crmupdate.massupdate.statuses import FINISHED_STEP_STATUSES
+from crmupdate.massupdate.states import FINISHED_STEP_STATUSES
 from crmupdate.massupdate.summary import update_refresh
 from crmupdate.massupdate.timing import recheck_delay, retry_delay
 from crmupdate.zoho.errors import ErrorCategory, ZohoError

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from crmupdate.massupdate import services
 from crmupdate.massupdate.fieldforms import Change
 from crmupdate.massupdate.models import MassUpdate, UpdateStatus
+from crmupdate.massupdate.statuses import update_status_label
 from tests.fixtures_sim import SALES_REP_EMAIL
 from tests.massupdate.conftest import run_worker
 
@@ -58,7 +59,7 @@ def test_two_updates_and_a_refused_one_in_the_history(
     expect(page.locator("#history-count")).to_have_text("3 updates match.")  # loaded by htmx
     for update in (first, second):
         row = page.locator(f"#update-{update.pk}")
-        expect(row).to_contain_text(update.get_status_display())
+        expect(row).to_contain_text(update_status_label(update.status))
         expect(row).to_contain_text(
             f"{update.updated_count:,} / {update.failed_count:,} / {update.total_count:,}"
         )

@@ -76,8 +76,9 @@ def test_a_mass_update_from_sign_in_to_completed(signed_in_page, live_server, si
     expect(page.locator(".step")).to_have_count(2)
     run_worker()
     statuses = page.locator(".zoho-status")
-    expect(statuses.nth(0)).to_have_text("COMPLETED", timeout=15_000)
-    expect(statuses.nth(1)).to_have_text("DONE")  # the second step, by id: no Zoho job
+    expect(statuses.nth(0)).to_have_attribute("data-zoho-status", "COMPLETED", timeout=15_000)
+    expect(statuses.nth(1)).to_have_attribute("data-zoho-status", "COMPLETED")
+    expect(statuses.nth(1)).to_have_text("Finished at Zoho")
     locked = sum(1 for r in records if r.locked)
     expect(page.locator(".updated-count").first).to_have_text(f"{len(records) - locked:,}")
     expect(page.locator(".total-count").first).to_have_text(f"{len(records):,}")

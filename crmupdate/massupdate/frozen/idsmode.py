@@ -92,7 +92,7 @@ def _finish(step: Step, owner: str, frozen: FrozenView) -> str:
     changed = max(0, frozen.record_count - failed - deleted)
     status = StepStatus.COMPLETED if changed or not frozen.record_count else StepStatus.FAILED
     steps.step_end(
-        step, owner, status=status, zoho_status="DONE", total_count=frozen.record_count,
+        step, owner, status=status, zoho_status="COMPLETED", total_count=frozen.record_count,
         updated_count=changed, failed_count=failed, deleted_count=deleted, not_updated_count=0,
     )  # fmt: skip
     steps.event_add(

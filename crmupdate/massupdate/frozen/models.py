@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from crmupdate.massupdate.claims import WorkRow
-from crmupdate.massupdate.statuses import UpdateStatus
+from crmupdate.massupdate.states import UpdateStatus
 
 
 class FrozenStatus(models.TextChoices):

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 
 from crmupdate.massupdate.claims import WorkRow
-from crmupdate.massupdate.statuses import UpdateStatus
+from crmupdate.massupdate.states import UpdateStatus
 
 
 class BackupChoice(models.Model):
