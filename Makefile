@@ -32,12 +32,14 @@ demo: install
 
 # A production-like local run: DEBUG off, gunicorn with several workers, `manage.py worker`;
 # PostgreSQL when DATABASE_URL is set. Secrets for this local run are generated once into
-# var/run.env (the environment wins over it).
+# var/run.env, readable by its owner only (the environment wins over it). Without
+# ZOHO_CLIENT_ID it opts into the practice CRM (ZOHOSIM_ENABLED=1).
 RUN_PORT ?= 8000
 run: install
-	@mkdir -p var; test -f var/run.env || $(PY) -c 'import secrets; from cryptography.fernet import Fernet; \
-	print("SECRET_KEY=" + secrets.token_urlsafe(50)); print("TOKEN_ENCRYPTION_KEYS=" + Fernet.generate_key().decode())' > var/run.env
-	@set -a; . var/run.env; set +a; \
+	@mkdir -p -m 700 var; test -f var/run.env || (umask 077; $(PY) -c 'import secrets; from cryptography.fernet import Fernet; \
+	print("SECRET_KEY=" + secrets.token_urlsafe(50)); print("TOKEN_ENCRYPTION_KEYS=" + Fernet.generate_key().decode())' > var/run.env)
+	@chmod 600 var/run.env; set -a; . var/run.env; set +a; \
+	if [ -z "$$ZOHO_CLIENT_ID" ]; then export ZOHOSIM_ENABLED=$${ZOHOSIM_ENABLED:-1}; fi; \
 	export DEBUG=0 HTTPS=$${HTTPS:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  ZOHOSIM_PUBLIC_URL=$${ZOHOSIM_PUBLIC_URL:-http://127.0.0.1:$(RUN_PORT)}; \
 	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py createcachetable && \

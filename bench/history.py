@@ -154,14 +154,15 @@ def main() -> int:
         print(f"{name:34} {min(values):7.2f} {median:9.2f} {p95:8.2f} {median / floor:8.2f} "
               f"{p95 / floor_p95:6.2f} {queries:7d} {shown:5d}")  # fmt: skip
 
-    # --- CSV export: all rows of a date range holding about --csv-rows updates -------------
+    # --- Exports: all rows of a date range holding about --csv-rows updates ------------------
     print()
-    for wanted in sorted({min(10_000, args.csv_rows), args.csv_rows}):
-        _csv_measure(client, rows, wanted, member)
+    for kind in ("csv", "xlsx"):
+        for wanted in sorted({min(10_000, args.csv_rows), args.csv_rows}):
+            _export_measure(client, rows, wanted, member, kind)
     return 0
 
 
-def _csv_measure(client, rows, wanted: int, member) -> None:  # type: ignore[no-untyped-def]
+def _export_measure(client, rows, wanted: int, member, kind: str) -> None:  # type: ignore[no-untyped-def]
     from crmupdate.massupdate.fieldforms import person_zone
 
     zone = person_zone(member.time_zone)
@@ -170,7 +171,7 @@ def _csv_measure(client, rows, wanted: int, member) -> None:  # type: ignore[no-
         min(wanted, total) - 1
     ]
     since = at.astimezone(zone).date().isoformat()
-    url = f"/history/export.csv?since={since}"
+    url = f"/history/export.{kind}?since={since}"
     for traced in (False, True):
         gc.collect()
         if traced:
@@ -179,10 +180,13 @@ def _csv_measure(client, rows, wanted: int, member) -> None:  # type: ignore[no-
         started = time.perf_counter()
         response = client.get(url)
         lines = size = 0
+        peak_rss = max(peak_rss, _rss_kib())  # an .xlsx is written before the response starts
         for chunk in response.streaming_content:
             size += len(chunk)
             lines += chunk.count(b"\n")
             peak_rss = max(peak_rss, _rss_kib())
+        if kind == "xlsx":
+            lines = 1 + _count_since(rows, since, member)
         elapsed = time.perf_counter() - started
         response.close()
         if traced:
@@ -195,10 +199,20 @@ def _csv_measure(client, rows, wanted: int, member) -> None:  # type: ignore[no-
         else:
             growth = (peak_rss - rss_before) / 1024
             print(
-                f"CSV export since {since}: {lines - 1:,} rows, {size / 1024 / 1024:.1f} MiB in "
-                f"{elapsed:.2f}s; RSS {rss_before / 1024:.1f} MiB before, peak "
-                f"{peak_rss / 1024:.1f} MiB (+{growth:.1f} MiB)"
+                f"{kind.upper()} export since {since}: {lines - 1:,} rows, "
+                f"{size / 1024 / 1024:.1f} MiB in {elapsed:.2f}s; "
+                f"RSS {rss_before / 1024:.1f} MiB before, "
+                f"peak {peak_rss / 1024:.1f} MiB (+{growth:.1f} MiB)"
             )
+
+
+def _count_since(rows, since: str, member) -> int:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from crmupdate.massupdate.fieldforms import person_zone
+
+    start = dt.datetime.combine(dt.date.fromisoformat(since), dt.time.min)
+    return rows.filter(created_at__gte=start.replace(tzinfo=person_zone(member.time_zone))).count()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ One file for every environment. Development defaults are safe; malformed values 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -59,6 +60,14 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def private_file_create(path: Path) -> None:
+    """Create `path` (empty) readable by its owner only, unless it exists. Used for the SQLite
+    database: tokens in it are encrypted, the rest of the team's data is not. SQLite gives its
+    -wal and -shm files the database file's mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def env_url(name: str, default: str) -> str:
     raw = os.environ.get(name, default).strip().rstrip("/")
     parts = urlsplit(raw)
@@ -87,9 +96,11 @@ ZOHO_API_VERSION = os.environ.get("ZOHO_API_VERSION", "v2").strip()
 ALLOWED_ZOHO_ORGS = env_list("ALLOWED_ZOHO_ORGS")
 ZOHO_HTTP_TIMEOUT = env_float("ZOHO_HTTP_TIMEOUT", 30.0)
 
-# The built-in simulator of Zoho's accounts server and CRM API. On by default when no real
-# Zoho client is configured, so the app works out of the box.
-ZOHOSIM_ENABLED = env_bool("ZOHOSIM_ENABLED", not ZOHO_CLIENT_ID)
+# The built-in simulator of Zoho's accounts server and CRM API (the practice CRM). Anyone who
+# reaches it signs in as any of its demo people without a password, so it is mounted only in
+# development (DEBUG) or when asked for explicitly (`make run` does); `check --deploy` warns
+# about the latter. See crmupdate/checks.py.
+ZOHOSIM_ENABLED = env_bool("ZOHOSIM_ENABLED", DEBUG)
 ZOHOSIM_URL_PREFIX = "zohosim"
 # Public origin under which the simulator is reachable (used in absolute URLs it hands out,
 # e.g. by `manage.py zohosim_token`). Requests to the simulator use their own host instead.
@@ -100,6 +111,12 @@ ZOHOSIM_JOB_SECONDS_PER_RECORD = env_float("ZOHOSIM_JOB_SECONDS_PER_RECORD", 0.0
 ZOHOSIM_JOB_START_DELAY = env_float("ZOHOSIM_JOB_START_DELAY", 2.0)
 ZOHOSIM_CREDITS_PER_DAY = env_int("ZOHOSIM_CREDITS_PER_DAY", 100_000)
 ZOHOSIM_CONCURRENCY = env_int("ZOHOSIM_CONCURRENCY", 20)
+# The simulator's call log (ApiCall): calls older than this many days, and the oldest calls
+# beyond this many stored bytes (bodies and query strings), are pruned as new calls arrive.
+# A stored request body is cut after ZOHOSIM_CALL_LOG_BODY_BYTES.
+ZOHOSIM_CALL_LOG_DAYS = env_int("ZOHOSIM_CALL_LOG_DAYS", 7)
+ZOHOSIM_CALL_LOG_MAX_BYTES = env_int("ZOHOSIM_CALL_LOG_MAX_BYTES", 50_000_000)
+ZOHOSIM_CALL_LOG_BODY_BYTES = env_int("ZOHOSIM_CALL_LOG_BODY_BYTES", 100_000)
 
 if ZOHOSIM_ENABLED and not ZOHO_CLIENT_ID:
     # The simulator registers this client for itself; see crmupdate.zohosim.
@@ -205,7 +222,7 @@ TEMPLATES = [
     }
 ]
 
-(BASE_DIR / "var").mkdir(exist_ok=True)
+(BASE_DIR / "var").mkdir(mode=0o700, exist_ok=True)
 SQLITE_PATH = BASE_DIR / "var" / "db.sqlite3"
 
 if os.environ.get("DATABASE_URL"):
@@ -215,6 +232,7 @@ if os.environ.get("DATABASE_URL"):
         )
     }
 else:
+    private_file_create(SQLITE_PATH)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -267,6 +285,11 @@ LOGOUT_REDIRECT_URL = "home"
 # --- Security -----------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A session unused for this long is signed out (each request, an htmx poll included, is use).
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 2 * 3600)
+# Pages showing the team's data ask Zoho again at least this often whether it still accepts
+# the person (one accounts-server call, no CRM API credits); see crmupdate.accounts.access.
+ZOHO_ACCESS_RECHECK_SECONDS = env_int("ZOHO_ACCESS_RECHECK_SECONDS", 300)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # No script of ours reads it: pages hand the token to htmx in the markup (base.html).

@@ -1,7 +1,15 @@
 from django.conf import settings
 from django.urls import include, path
+from social_django import views as social_views
 
 from crmupdate import views
+
+# Of social-auth's URLs only sign-in with Zoho: "Disconnect Zoho" on the account page revokes
+# the grant at Zoho, where social-auth's disconnect would only unlink the account here.
+social_patterns = [
+    path("login/<str:backend>/", social_views.auth, name="begin"),
+    path("complete/<str:backend>/", social_views.complete, name="complete"),
+]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -9,7 +17,7 @@ urlpatterns = [
     path("", include("crmupdate.massupdate.urls")),
     path("", include("crmupdate.massupdate.undo.urls")),
     path("", include("crmupdate.history.urls")),
-    path("oauth/", include("social_django.urls", namespace="social")),
+    path("oauth/", include((social_patterns, "social"))),
 ]
 
 if settings.ZOHOSIM_ENABLED:

@@ -1,7 +1,20 @@
 import os
 
+from hypothesis import settings as hypothesis_settings
+
 # Browser tests drive a live server from the test thread; Django's async-safety check would
 # otherwise refuse database access during their teardown.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property and fuzz tests: in CI (CI=true) the same examples on every run, so a red build is
+# the code's fault and reproducible; locally random exploration, remembered in .hypothesis/.
+# Every failing example found either way is kept as a plain test or an @example.
+# HYPOTHESIS_PROFILE picks a profile by name (e.g. HYPOTHESIS_PROFILE=ci to replay CI).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"} else "dev")
+)
 
 pytest_plugins = ["tests.fixtures_sim", "tests.fixtures_accounts"]

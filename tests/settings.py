@@ -5,7 +5,13 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("TOKEN_ENCRYPTION_KEYS", "0PDmyxSybPzNXYDd4MBJy2-gAlUgZeKbSAO9UuKV_Zo=")
 os.environ.setdefault("HTTPS", "0")
+# The suite runs against the practice CRM, which DEBUG off (as here) mounts only when asked.
+os.environ.setdefault("ZOHOSIM_ENABLED", "1")
 os.environ.setdefault("ZOHOSIM_JOB_SECONDS_PER_RECORD", "0")
+# Many tests save a person's Zoho connection directly (no sign-in) with Zoho mocked at the HTTP
+# seam for what they test; the periodic "does Zoho still accept you?" call would be one they do
+# not expect, so it is off here. Its own tests (tests/accounts/test_sessions.py) turn it on.
+os.environ.setdefault("ZOHO_ACCESS_RECHECK_SECONDS", "0")
 os.environ.setdefault("ZOHOSIM_JOB_START_DELAY", "0")
 # The Zoho client keeps HTTP connections to the live server alive; with persistent database
 # connections each of its request threads would then hold a PostgreSQL session open and the

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
 
+from crmupdate.accounts.access import zoho_access_recheck
 from crmupdate.accounts.middleware import reauth_redirect
 from crmupdate.accounts.selectors import connection_for_user, member_for_user
 
@@ -25,7 +26,9 @@ def team_required(*, allow_reauth: bool = False) -> Callable[[View], View]: ...
 
 def team_required(view: View | None = None, *, allow_reauth: bool = False) -> Any:
     """Signed in, member of a team, and (unless `allow_reauth`) with a Zoho connection Zoho
-    still accepts. Sets `request.member` and `request.team` for the view.
+    still accepts, asked again at least every ZOHO_ACCESS_RECHECK_SECONDS (see
+    `crmupdate.accounts.access`; a person Zoho no longer accepts is signed out). Sets
+    `request.member` and `request.team` for the view.
 
     Signed out: to the sign-in page, coming back here afterwards. Saved Zoho sign-in refused
     or disconnected: to the "sign in again" page, coming back here afterwards. htmx requests
@@ -43,10 +46,12 @@ def team_required(view: View | None = None, *, allow_reauth: bool = False) -> An
             member = member_for_user(user=request.user)
             if member is None:
                 return render(request, "accounts/no_team.html", status=403)
-            if not allow_reauth:
-                connection = connection_for_user(user=request.user)
-                if connection is None or not connection.usable:
-                    return reauth_redirect(request)
+            connection = connection_for_user(user=request.user)
+            usable = connection is not None and connection.usable
+            if usable and connection is not None and not zoho_access_recheck(connection=connection):
+                return reauth_redirect(request)
+            if not allow_reauth and not usable:
+                return reauth_redirect(request)
             request.member = member  # type: ignore[attr-defined]
             request.team = member.team  # type: ignore[attr-defined]
             return view_func(request, *args, **kwargs)

@@ -58,6 +58,14 @@ FAILURES: dict[str, Failure] = {
         "crmupdate to check its Zoho settings.",
         502,
     ),
+    # Zoho's redirect back carried an error we do not know (or a browser made one up): it is
+    # input we cannot act on, not a failure of ours or of Zoho's servers.
+    "callback_error": Failure(
+        "Zoho refused the sign-in",
+        "Zoho sent you back with an error instead of a sign-in. Please start again; if this "
+        "keeps happening, ask whoever set up crmupdate to check its Zoho settings.",
+        400,
+    ),
     "rate_limited": Failure(
         "Zoho asks us to slow down",
         "Zoho is refusing new sign-ins for this app for a few minutes. Please wait a little, "
@@ -148,5 +156,7 @@ def reason_for(exception: SocialAuthBaseException) -> str:
     if isinstance(exception, AuthCredentialError):
         return "code_expired"
     if isinstance(exception, AuthProviderError):
-        return "network" if exception.code in ("timeout", "network_error") else "zoho_error"
+        if exception.code in ("timeout", "network_error"):
+            return "network"
+        return "callback_error" if exception.stage == "callback" else "zoho_error"
     return "unknown"

@@ -4,7 +4,12 @@
   `accounts/signin_failed.html`: what happened, in plain words, and a "Try again" button.
 - `ReauthRequired` raised by any view (Zoho refused the person's saved sign-in) sends the
   person to the "sign in again" page, which brings them back to where they were. htmx
-  requests get an `HX-Redirect` header instead of a 302.
+  requests get an `HX-Redirect` header instead of a 302. When Zoho ended the grant, every
+  session of the person has been signed out (`sessions.user_sign_out_everywhere`); this one
+  too, keeping only where to come back to.
+- A session idle for longer than SESSION_IDLE_TIMEOUT_SECONDS is signed out.
+- Every answer to a signed-in person says `Cache-Control: no-store` (with the rest of
+  Django's never-cache headers): team data and CSVs stay out of browser and proxy caches.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import logging
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,8 +28,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from social_core.exceptions import SocialAuthBaseException
 
+from crmupdate.accounts.backends import CONSENT_SESSION_KEY
 from crmupdate.accounts.failures import FAILURES, SignInFailed, reason_for
 from crmupdate.accounts.services import ReauthRequired
+from crmupdate.accounts.sessions import session_idle_expired, session_still_valid
+
+# Set in the session of someone signed out because Zoho ended their grant: the "sign in
+# again" page then explains why, though they are no longer signed in.
+ACCESS_ENDED_SESSION_KEY = "zoho_access_ended"
+IDLE_MESSAGE = "You were signed out after a while without activity. Please sign in again."
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +46,13 @@ class AccountsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        signed_in = request.user.is_authenticated
+        if signed_in and session_idle_expired(request):
+            messages.info(request, IDLE_MESSAGE)
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, ReauthRequired):
@@ -86,6 +106,11 @@ def current_page(request: HttpRequest) -> str:
 
 
 def reauth_redirect(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and not session_still_valid(request):
+        logout(request)
+        # The grant Zoho ended is gone: the next sign-in must ask for consent again.
+        request.session[CONSENT_SESSION_KEY] = True
+        request.session[ACCESS_ENDED_SESSION_KEY] = True
     url = f"{reverse('accounts:reauth')}?{urlencode({'next': current_page(request)})}"
     if getattr(request, "htmx", None):
         return HttpResponseClientRedirect(url)

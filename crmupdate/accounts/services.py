@@ -29,6 +29,7 @@ from social_django.models import UserSocialAuth
 
 from crmupdate.accounts.crypto import TokenDecryptionError, token_decrypt, token_encrypt
 from crmupdate.accounts.models import Member, Team, ZohoConnection
+from crmupdate.accounts.sessions import user_sign_out_everywhere, zoho_access_checked
 from crmupdate.zoho import oauth
 from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
@@ -146,6 +147,10 @@ def _refresh(connection: ZohoConnection) -> str:
         if isinstance(error, TokenDecryptionError) or error.category == ErrorCategory.AUTH:
             connection_mark_needs_reauth(connection_id=connection.pk)
             logger.info("zoho refresh refused user=%s: sign-in needed", connection.user_id)
+            if isinstance(error, ZohoError):
+                # Zoho ended the grant (revoked, or refused as invalid_code): so does the app,
+                # for every session of the person.
+                user_sign_out_everywhere(user_id=connection.user_id)
             raise ReauthRequired(user_id=connection.user_id) from error
         ZohoConnection.objects.filter(pk=connection.pk).update(refresh_lease_until=None)
         raise
@@ -337,6 +342,7 @@ def account_save_signin(
         connection_fields["refresh_token_encrypted"] = token_encrypt(signin.refresh_token)
         connection_fields["needs_reauth"] = False
     ZohoConnection.objects.update_or_create(user=user, defaults=connection_fields)
+    zoho_access_checked(user_id=user.pk)
     return user, social, is_new
 
 
@@ -366,3 +372,4 @@ def connection_disconnect(*, user: Any) -> None:
                     raise
                 logger.info("zoho revoke refused user=%s code=%s", user.pk, error.code)
     connection.delete()
+    user_sign_out_everywhere(user_id=user.pk)

@@ -6,6 +6,7 @@ account_patterns = [
     path("signin/", views.signin, name="signin"),
     path("signin/again/", views.reauth, name="reauth"),
     path("signout/", views.signout, name="signout"),
+    path("signout/everywhere/", views.signout_everywhere, name="signout_everywhere"),
     path("account/", views.account, name="account"),
     path("account/disconnect/", views.disconnect, name="disconnect"),
 ]

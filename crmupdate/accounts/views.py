@@ -1,4 +1,5 @@
-"""Home and dashboard, sign-in, sign in again, account, sign out, disconnect Zoho."""
+"""Home and dashboard, sign-in, sign in again, account, sign out (here or everywhere),
+disconnect Zoho."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from crmupdate.accounts.access import zoho_access_recheck
 from crmupdate.accounts.decorators import team_required
+from crmupdate.accounts.middleware import ACCESS_ENDED_SESSION_KEY, reauth_redirect
 from crmupdate.accounts.selectors import connection_for_user, member_for_user, team_members
 from crmupdate.accounts.services import connection_disconnect
+from crmupdate.accounts.sessions import user_sign_out_everywhere
 from crmupdate.zoho.errors import ZohoError
 
 # Sections other features add to the dashboard, each shown only once its template exists.
@@ -46,7 +50,7 @@ def _safe_next(request: HttpRequest, default: str = "") -> str:
     return default
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "accounts/home.html", {"next": ""})
@@ -54,6 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if member is None:
         return render(request, "accounts/no_team.html", status=403)
     connection = connection_for_user(user=request.user)
+    usable = connection is not None and connection.usable
+    if usable and connection is not None and not zoho_access_recheck(connection=connection):
+        return reauth_redirect(request)
     return render(
         request,
         "accounts/dashboard.html",
@@ -67,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def signin(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.user.is_authenticated and member_for_user(user=request.user) is not None:
@@ -79,10 +86,13 @@ def signin(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signin.html", {"next": next_url})
 
 
-@require_GET
+@require_safe
 def reauth(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, reverse("home"))
     if not request.user.is_authenticated:
+        if request.session.get(ACCESS_ENDED_SESSION_KEY):
+            # Signed out because Zoho ended their grant: say so, and offer the way back.
+            return render(request, "accounts/reauth.html", {"next": next_url})
         return redirect_to_login(next_url)
     connection = connection_for_user(user=request.user)
     if connection is not None and connection.usable:
@@ -94,7 +104,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @team_required(allow_reauth=True)
 def account(request: HttpRequest) -> HttpResponse:
     connection = connection_for_user(user=request.user)
@@ -114,6 +124,15 @@ def account(request: HttpRequest) -> HttpResponse:
 def signout(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, "You are signed out.")
+    return redirect("home")
+
+
+@require_POST
+def signout_everywhere(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        user_sign_out_everywhere(user_id=request.user.pk)
+    logout(request)
+    messages.success(request, "You are signed out on every browser and device.")
     return redirect("home")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from crmupdate.massupdate.undo.selectors import MAX_ID
+
 _UTC = dt.UTC
 
 
@@ -18,18 +20,19 @@ class Cursor:
     pk: int
 
     def encode(self) -> str:
-        stamp = self.created_at.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return f"{stamp}~{self.pk}"
+        stamp = self.created_at.astimezone(_UTC).isoformat(timespec="microseconds")
+        return f"{stamp.removesuffix('+00:00')}Z~{self.pk}"
 
 
 def cursor_parse(text: str) -> Cursor | None:
     stamp, sep, pk = text.strip().partition("~")
-    if not sep or not pk.isdigit() or len(pk) > 19:
+    if not sep or not pk.isdigit() or len(pk) > 19 or int(pk) > MAX_ID:
         return None
     try:
         created_at = dt.datetime.fromisoformat(stamp)
-    except ValueError:
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=_UTC)
+        created_at = created_at.astimezone(_UTC)
+    except (ValueError, OverflowError):  # not a time, or one past the calendar's ends in UTC
         return None
-    if created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=_UTC)
-    return Cursor(created_at=created_at.astimezone(_UTC), pk=int(pk))
+    return Cursor(created_at=created_at, pk=int(pk))

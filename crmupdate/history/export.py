@@ -1,64 +1,69 @@
-"""The history as CSV: every matching update, streamed row by row with flat memory.
-
-Choices (documented in the README): UTF-8 with a byte-order mark, so Excel opens accents and
-non-Latin names correctly (LibreOffice and Google Sheets ignore the mark); a header row;
-times in ISO 8601 with the viewer's UTC offset; cells that a spreadsheet would run as a
-formula (starting with = + - @, tab or carriage return) get a leading apostrophe.
-"""
+"""The history as a spreadsheet: every matching update, one row each, as CSV or .xlsx (the
+format choices are `crmupdate.spreadsheets`'). Besides what the update did, each row says
+whether it was undone (by whom, when) and, for an undo's own entry, which update it undid."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from itertools import batched
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from crmupdate.history.selectors import EXPORT_COLUMNS, status_label
+from crmupdate.history.selectors import status_label
+from crmupdate.massupdate.undo.selectors import undo_entry_field_names, undo_status_label
+from crmupdate.spreadsheets import Column, Kind
 
-BOM = "\ufeff"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_STATUS_INDEX = [name for name, _ in EXPORT_COLUMNS].index("status")
-_ROWS_PER_CHUNK = 200  # rows joined into one chunk of the response
+ID, NUMBER, DATETIME = Kind.ID, Kind.NUMBER, Kind.DATETIME
 
-
-class _Line:
-    """A file-like object for csv.writer that hands back what was written."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
-def cell_safe(value: Any) -> Any:
-    """A cell as a spreadsheet should read it: text never starts a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _cell(value: Any, zone: ZoneInfo) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.astimezone(zone).isoformat(timespec="seconds")
-    return cell_safe(value)
-
-
-def csv_lines(values: Iterable[tuple[Any, ...]], *, zone: ZoneInfo) -> Iterator[str]:
-    """The CSV text in chunks: BOM and header first, then every row."""
-    writer = csv.writer(_Line())
-    yield BOM + writer.writerow([title for _, title in EXPORT_COLUMNS])  # type: ignore[func-returns-value]
-    chunk: list[str] = []
-    for row in values:
-        cells = [_cell(v, zone) for v in row]
-        cells[_STATUS_INDEX] = status_label(row[_STATUS_INDEX])
-        chunk.append(writer.writerow(cells))  # type: ignore[func-returns-value]
-        if len(chunk) >= _ROWS_PER_CHUNK:
-            yield "".join(chunk)
-            chunk = []
-    if chunk:
-        yield "".join(chunk)
+# (what the selector reads, the column)
+EXPORT: tuple[tuple[str, Column], ...] = (
+    ("id", Column("Update", ID, 9)),
+    ("created_at", Column("Started", DATETIME, 20)),
+    ("finished_at", Column("Finished", DATETIME, 20)),
+    ("created_by_name", Column("Person", width=20)),
+    ("created_by_email", Column("Email", width=26)),
+    ("module_label", Column("Module", width=14)),
+    ("view_name", Column("View", width=24)),
+    ("cvid", Column("View ID", ID, 21)),
+    ("summary", Column("Changes", width=40)),
+    ("field_names", Column("Fields", width=24)),
+    ("job_ids", Column("Zoho job IDs", ID, 21)),
+    ("status", Column("Status", width=22)),
+    ("updated_count", Column("Updated", NUMBER, 9)),
+    ("failed_count", Column("Failed", NUMBER, 9)),
+    ("not_updated_count", Column("Not updated", NUMBER, 9)),
+    ("total_count", Column("Total", NUMBER, 9)),
+    ("record_count", Column("Records in view at review", NUMBER, 12)),
+    ("last_error_code", Column("Zoho error code", width=18)),
+    ("last_error_explanation", Column("Explanation", width=50)),
+    ("undo_status", Column("Undo", width=14)),
+    ("undone_by", Column("Undone by", width=20)),
+    ("undone_at", Column("Undone at", DATETIME, 20)),
+    ("undo_of", Column("Undo of update", ID, 9)),
+)
+FIELDS = tuple(name for name, _ in EXPORT)
+COLUMNS = tuple(column for _, column in EXPORT)
+_STATUS, _FIELDS, _UNDO, _UNDO_OF = (
+    FIELDS.index(name) for name in ("status", "field_names", "undo_status", "undo_of")
+)
 
 
-def csv_filename(today: dt.date) -> str:
-    return f"crmupdate-history-{today.isoformat()}.csv"
+def export_rows(values: Iterable[tuple[Any, ...]], *, batch: int = 2_000) -> Iterator[list[Any]]:
+    """The selector's tuples (in FIELDS order) as rows people read: statuses in words, and an
+    undo's entry naming only the fields it put back (one query per batch of rows)."""
+    for chunk in batched(values, batch):
+        entries = [row[0] for row in chunk if row[_UNDO_OF] is not None]
+        fields = undo_entry_field_names(entry_ids=entries) if entries else {}
+        for row in chunk:
+            cells = list(row)
+            cells[_STATUS] = status_label(row[_STATUS])
+            if row[_UNDO]:
+                cells[_UNDO] = undo_status_label(row[_UNDO])
+            if row[0] in fields:
+                cells[_FIELDS] = fields[row[0]]
+            yield cells
+
+
+def export_filename(today: dt.date) -> str:
+    """Without the extension."""
+    return f"crmupdate-history-{today.isoformat()}"

@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils.safestring import SafeString, mark_safe
 
-from crmupdate.history.cursors import Cursor, cursor_parse
+from crmupdate.history.cursors import MAX_ID, Cursor, cursor_parse
 from crmupdate.massupdate.models import UpdateStatus
 
 # The statuses a person filters by, each covering one or more stored statuses.
@@ -73,7 +71,7 @@ class CursorField(forms.CharField):
 class HistoryFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search", strip=True)
     module = forms.CharField(required=False, max_length=100, label="Module")
-    person = forms.IntegerField(required=False, min_value=1, label="Person")
+    person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Person")
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES, label="Status")
     since = forms.DateField(required=False, label="From")
     until = forms.DateField(required=False, label="To")
@@ -107,25 +105,27 @@ class HistoryFilterForm(forms.Form):
             module=data.get("module") or "",
             person=data.get("person"),
             statuses=STATUS_GROUPS[status][1] if status in STATUS_GROUPS else (),
-            since=_day_start(since, zone) if since else None,
-            until=_day_start(until + dt.timedelta(days=1), zone) if until else None,
+            since=_day_start(since, zone) if since and since > _FIRST_DAY else None,
+            until=_day_start(until + dt.timedelta(days=1), zone)
+            if until and until < _LAST_DAY
+            else None,
             words=self.words(),
         )
+
+
+# The calendar's first and last days hold no update, and their starts in some time zones are
+# outside the calendar in UTC: from the first day or to the last one means no bound at all.
+_FIRST_DAY, _LAST_DAY = dt.date.min + dt.timedelta(days=1), dt.date.max - dt.timedelta(days=1)
 
 
 def _day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
-def options_html(choices: Iterable[tuple[Any, str]], selected: Any) -> SafeString:
-    """The `<option>`s of a filter's select, the chosen one selected. Built here because the
-    template engine spent more on a score of options, each with its comparison, than on the
-    rest of the form."""
+def options_marked(
+    choices: Iterable[tuple[Any, str]], selected: Any
+) -> list[tuple[str, str, bool]]:
+    """A filter's choices as (value, label, chosen) for its `<select>`: the comparison is made
+    here once, not per option in the template."""
     chosen = "" if selected is None else str(selected)
-    return mark_safe(  # noqa: S308  (values and labels are escaped)
-        "".join(
-            f'<option value="{escape(str(value))}"'
-            f"{' selected' if str(value) == chosen else ''}>{escape(label)}</option>"
-            for value, label in choices
-        )
-    )
+    return [(str(value), label, str(value) == chosen) for value, label in choices]

@@ -1,50 +1,28 @@
-"""A history row as people read it, and its table row as HTML.
+"""A history row as people read it: the texts and links of one update's row, ready to show.
 
-The markup of a row is written here, in Python, and not in the template: at 25 rows a page
-the template engine spent more time on the table's ~400 variables and ~50 small loops than
-the rest of the request took together (measured with bench/history.py). Every text goes
-through `html.escape` (quotes included). The template (history/list.html) owns the page and
-the table's head.
+The markup is the template's (`history/list.html#row`, the same partial for the page, the htmx
+table fragment and a running row's refresh). What the template gets per row is kept small and
+flat, every value already a string: the template engine's cost is per variable it resolves
+(ints go through number formatting, objects through attribute look-ups), so the work that
+does not depend on markup is done here once (see bench/README.md for the figures).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from html import escape  # the standard library's: Django's adds lazy-string handling we do not need
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
-from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES, UpdateStatus
+from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES
 from crmupdate.massupdate.statuses import update_status_word
-from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of
+from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of, undo_status_label
 
-# A row: a plain dict (the template engine reads dict keys much faster than attributes).
+# A row: a plain dict (the template engine reads dict keys faster than attributes).
 HistoryRow = dict[str, Any]
 
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# The columns a row needs (read with `.values()`, never as model instances).
-ROW_COLUMNS = (
-    "id",
-    "created_at",
-    "created_by_id",
-    "created_by_name",
-    "created_by_email",
-    "module_api_name",
-    "module_label",
-    "view_name",
-    "changes",
-    "summary",
-    "job_ids",
-    "status",
-    "updated_count",
-    "failed_count",
-    "total_count",
-    "last_error_code",
-    "last_error_explanation",
-)
 
 
 def change_lines(values: dict[str, Any]) -> list[str]:
@@ -76,20 +54,37 @@ def _url_patterns() -> tuple[str, str, str]:
     return detail, row, undo
 
 
+def _undo_texts(cell: UndoCell | None) -> tuple[str, str]:
+    """The undo cell: (link text, "") for a link to the undo's page, or ("", why not)."""
+    if cell is None:
+        return "", ""
+    if cell.undo_status:
+        return undo_status_label(cell.undo_status), ""
+    if cell.available:
+        return "Undo this update", ""
+    return "", f"Cannot be undone: {cell.reason.lower()}"
+
+
 def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
-    """The row of one update (`values`: ROW_COLUMNS and the columns of `undo_cell_columns`),
-    times in the viewer's zone."""
+    """The row of one update (`values`: the columns `history_page` reads), times in the
+    viewer's zone."""
     status = values["status"]
-    pk = values["id"]
+    pk = str(values["id"])
     created = values["created_at"].astimezone(zone)
     updated, failed, total = values["updated_count"], values["failed_count"], values["total_count"]
     done = min(total, updated + failed)
     detail_url, row_url, undo_url = _url_patterns()
-    finished = status in FINISHED_UPDATE_STATUSES
-    row: HistoryRow = {
+    running = status not in FINISHED_UPDATE_STATUSES
+    word = update_status_word(status)
+    undo_link, undo_reason = _undo_texts(
+        undo_cell_of(
+            finished=not running, undo_status=values["undo_status"], backups=values["undo_backups"]
+        )
+    )
+    return {
         "pk": pk,
         "detail_url": detail_url.format(pk),
-        "running": not finished,
+        "row_url": row_url.format(pk) if running else "",
         "iso": created.isoformat(timespec="seconds"),
         "when": f"{created.day} {MONTHS[created.month]} {created.year}, "
         f"{created.hour:02d}:{created.minute:02d}",
@@ -101,79 +96,16 @@ def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
         "changes": change_lines(values),
         "job_ids": values["job_ids"].split(),
         "status": status,
-        "status_label": str(update_status_word(status).label),
-        "status_tone": update_status_word(status).tone,
+        "status_label": str(word.label),
+        "status_tone": word.tone,
         "counts": f"{updated:,} / {failed:,} / {total:,}",
-        "done": done,
-        "total": total,
-        "percent": round(100 * done / total) if total else 0,
+        # progress bar of a running row: value, max, percent
+        "progress": (str(done), str(total or 1), f"{round(100 * done / total) if total else 0}%")
+        if running
+        else None,
         "error_code": values["last_error_code"],
         "error": values["last_error_explanation"],
+        "undo_url": undo_url.format(pk) if undo_link else "",
+        "undo_link": undo_link,
+        "undo_reason": undo_reason,
     }
-    row["row_url"] = row_url.format(pk) if row["running"] else ""
-    cell = undo_cell_of(
-        finished=finished, undo_status=values["undo_status"], backups=values["undo_backups"]
-    )
-    row["html"] = _row_html(row, _undo_html(cell, undo_url.format(pk)))
-    return row
-
-
-UNDONE = frozenset({UpdateStatus.COMPLETED, UpdateStatus.COMPLETED_WITH_FAILURES})
-
-
-def _undo_html(cell: UndoCell | None, url: str) -> str:
-    """The undo cell, at the end of the status column: a link to undo, how the undo went, or
-    why it cannot be undone."""
-    if cell is None:
-        return ""
-    if cell.undo_status:
-        text = "Undone" if cell.undo_status in UNDONE else "Being undone"
-        return f'<a class="undo-cell" href="{url}">{text}</a>'
-    if cell.available:
-        return f'<a class="undo-cell" href="{url}">Undo this update</a>'
-    return f'<span class="undo-cell muted">Cannot be undone: {escape(cell.reason.lower())}</span>'
-
-
-def _row_html(row: HistoryRow, undo: str) -> SafeString:
-    """The row's `<tr>`, with `undo` (markup) at the end of its status cell.
-
-    A running row asks for itself again every 3 seconds (htmx) and shows a progress bar;
-    a finished one is static.
-    """
-    pk = row["pk"]
-    poll = (
-        f' hx-get="{row["row_url"]}" hx-trigger="every 3s" hx-target="this"'
-        ' hx-swap="outerHTML" hx-push-url="false"'
-        if row["running"]
-        else ""
-    )
-    changes = "".join(f"<li>{escape(line)}</li>" for line in row["changes"])
-    jobs = (
-        " ".join(f'<code class="job-id">{escape(job_id)}</code>' for job_id in row["job_ids"])
-        or '<span class="muted">none</span>'
-    )
-    progress = (
-        f'<progress max="{row["total"] or 1}" value="{row["done"]}" '
-        f'aria-label="Progress of update #{pk}">{row["percent"]}%</progress>'
-        if row["running"]
-        else ""
-    )
-    error = (
-        f'<code class="error-code">{escape(row["error_code"])}</code> {escape(row["error"])}'
-        if row["error_code"]
-        else ""
-    )
-    return mark_safe(  # noqa: S308  (every value is escaped)
-        f'<tr id="update-{pk}" class="history-row"{poll}>'
-        f'<td><a href="{row["detail_url"]}" title="Open update #{pk}">'
-        f'<time datetime="{row["iso"]}">{escape(row["when"])}</time></a></td>'
-        f"<td>{escape(row['who'])}</td>"
-        f"<td>{escape(row['module'])}</td>"
-        f'<td class="history-view">{escape(row["view"])}</td>'
-        f'<td><ul class="history-changes">{changes}</ul></td>'
-        f'<td class="history-jobs">{jobs}</td>'
-        f'<td><span class="status status-{escape(row["status"])} tone-{row["status_tone"]}">'
-        f"{escape(row['status_label'])}</span>{undo}"
-        f'</td><td class="history-counts">{escape(row["counts"])}{progress}</td>'
-        f'<td class="history-error">{error}</td></tr>'
-    )

@@ -6,30 +6,35 @@ options (the team's modules by a loose index scan, and its people), kept in the 
 minute. How many updates match is counted separately (the page loads it with
 htmx) and at most up to `COUNT_CAP` ("more than 1,000" instead of counting a million rows).
 Rows are read as plain values, never model instances, and only the columns the table shows
-(see `crmupdate.history.rows`).
+(see `crmupdate.history.rows`). The SQL the ORM could not write fast enough (`_rows`) or at
+all (the loose index scan of `history_filter_options`) is here, each with why.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import BooleanField, Field, QuerySet
+from django.db.models import BooleanField, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils import timezone
 
 from crmupdate.accounts.models import Member
-from crmupdate.history.cursors import Cursor
+from crmupdate.history.cursors import MAX_ID, Cursor
 from crmupdate.history.filters import HistoryFilters
-from crmupdate.history.rows import ROW_COLUMNS, HistoryRow, row_present
-from crmupdate.massupdate.models import MassUpdate
+from crmupdate.history.rows import HistoryRow, row_present
+from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
+from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
 from crmupdate.massupdate.statuses import update_status_label
-from crmupdate.massupdate.undo.selectors import undo_cell_columns
+from crmupdate.massupdate.undo.models import Undo
+from crmupdate.massupdate.undo.selectors import CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE
 
 PAGE_SIZE = 25
 COUNT_CAP = 1_000
@@ -111,62 +116,89 @@ def _conditions(*, team: Any, filters: HistoryFilters) -> tuple[list[str], list[
 
 
 def history_queryset(*, team: Any, filters: HistoryFilters) -> QuerySet[MassUpdate]:
-    """The team's updates matching the filters (unordered), for the count and the CSV."""
+    """The team's updates matching the filters (unordered), for the count and the exports."""
     sql, params = _conditions(team=team, filters=filters)
     where = RawSQL(" AND ".join(sql), params, output_field=BooleanField())  # noqa: S611
     return MassUpdate.objects.filter(team=team).filter(where)
 
 
-def _field(name: str) -> Field[Any, Any]:
-    found = MassUpdate._meta.get_field(name)
-    assert isinstance(found, Field)  # a column of the table, not a relation's other side
-    return found
-
-
-@cache
-def _row_columns() -> str:
-    return ", ".join(str(_field(name).column) for name in ROW_COLUMNS)
-
-
-@cache
-def _row_converters(vendor: str) -> tuple[tuple[int, tuple[Any, ...], Any], ...]:
-    """For each ROW_COLUMNS column that needs it, the database converters the ORM would
-    apply (SQLite's date-times come back as text, JSON comes back as text)."""
-    found = []
-    for index, name in enumerate(ROW_COLUMNS):
-        model_field = _field(name)
-        column = model_field.get_col(MassUpdate._meta.db_table)
-        converters = (*connection.ops.get_db_converters(column),)
-        converters += (*model_field.get_db_converters(connection),)
-        if converters:
-            found.append((index, converters, column))
-    return tuple(found)
+# The columns a row needs, read as plain values (never model instances).
+ROW_COLUMNS = (
+    "id",
+    "created_at",
+    "created_by_id",
+    "created_by_name",
+    "created_by_email",
+    "module_api_name",
+    "module_label",
+    "view_name",
+    "changes",
+    "summary",
+    "job_ids",
+    "status",
+    "updated_count",
+    "failed_count",
+    "total_count",
+    "last_error_code",
+    "last_error_explanation",
+)
+_CREATED_AT, _CHANGES = ROW_COLUMNS.index("created_at"), ROW_COLUMNS.index("changes")
 
 
 def _rows(conditions: list[str], params: list[Any], *, order: str, limit: int) -> list[dict]:
-    """Rows as ROW_COLUMNS dicts plus their undo cell's columns, in one query: the SQL is
-    written here, not built by the ORM, because building and compiling the ORM's query took
-    a page longer than PostgreSQL took to plan and run it."""
+    """Rows as dicts of ROW_COLUMNS plus their undo cell (`undo_status`, `undo_backups`: see
+    `crmupdate.massupdate.undo.selectors.undo_cell_of`), in one statement.
+
+    Why not the ORM: building and compiling the same query with the ORM (the two undo
+    columns as `Subquery` annotations) took 1.5 to 3 ms a page, longer than PostgreSQL took
+    to plan and run it, and the page's budget is twice a bare signed-in page (about 9 ms).
+    The undo columns are correlated look-ups that PostgreSQL runs only for the rows the LIMIT
+    keeps: the update's undo, if any, and what its kept values allow (the records read when it
+    started, when the review's box was ticked). With a step that reached Zoho and finished,
+    undo is available when they are complete and not past their expiry, else they have
+    expired or are incomplete; NULL when no values were kept or no step ran. This is the rule
+    `undo_state` applies to one update.
+
+    Two columns need converting as the ORM would: SQLite returns date-times as text (UTC),
+    and both databases return JSON as text (Django asks psycopg not to parse it).
+    """
     table = MassUpdate._meta.db_table
-    columns = _row_columns()
-    undo_sql, undo_params = undo_cell_columns(f"{table}.id")
-    sql = (
-        f"SELECT {columns}, {undo_sql} FROM {table} WHERE {' AND '.join(conditions)} "  # noqa: S608
-        f"ORDER BY created_at {order}, id {order} LIMIT %s"
-    )
+    undo, frozen, step = Undo._meta.db_table, FrozenView._meta.db_table, Step._meta.db_table
+    sql = f"""
+        SELECT {", ".join(ROW_COLUMNS)},
+          (SELECT u.status FROM {undo} u WHERE u.update_id = {table}.id),
+          (SELECT CASE
+              WHEN f.status = %s OR (f.status = %s AND f.expires_at <= %s) THEN '{CELL_EXPIRED}'
+              WHEN f.status = %s THEN '{CELL_AVAILABLE}'
+              ELSE '{CELL_INCOMPLETE}'
+           END
+           FROM {frozen} f
+           WHERE f.update_id = {table}.id AND f.keep_values
+             AND EXISTS (SELECT 1 FROM {step} s WHERE s.update_id = {table}.id
+                         AND (s.job_id <> '' OR s.ids_done > 0) AND s.status IN (%s, %s)))
+        FROM {table} WHERE {" AND ".join(conditions)}
+        ORDER BY created_at {order}, id {order} LIMIT %s
+    """  # noqa: S608  (our table and column names; values are parameters)
+    undo_params = [
+        FrozenStatus.EXPIRED.value,
+        FrozenStatus.COMPLETE.value,
+        _datetime(timezone.now()),
+        FrozenStatus.COMPLETE.value,
+        StepStatus.COMPLETED.value,
+        StepStatus.FAILED.value,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*undo_params, *params, limit])
         fetched = cursor.fetchall()
-    converters = _row_converters(connection.vendor)
     names = (*ROW_COLUMNS, "undo_status", "undo_backups")
     found = []
     for values in fetched:
         row = dict(zip(names, values, strict=True))
-        for index, functions, column in converters:
-            value = values[index]
-            for convert in functions:
-                value = convert(value, column, connection)
-            row[ROW_COLUMNS[index]] = value
+        created = values[_CREATED_AT]
+        if isinstance(created, str):
+            row["created_at"] = dt.datetime.fromisoformat(created).replace(tzinfo=dt.UTC)
+        changes = values[_CHANGES]
+        row["changes"] = json.loads(changes) if isinstance(changes, str | bytes) else changes
         found.append(row)
     return found
 
@@ -225,6 +257,8 @@ def history_count(*, team: Any, filters: HistoryFilters, cap: int = COUNT_CAP) -
 
 def history_row(*, team: Any, pk: int, zone: ZoneInfo) -> HistoryRow:
     """One of the team's updates as a table row; another team's is a 404."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such update")
     found = _rows(
         ["team_id = %s", "id = %s"], [getattr(team, "pk", team), pk], order="DESC", limit=1
     )
@@ -273,39 +307,28 @@ def history_filter_options(*, team: Any) -> FilterOptions:
     return options
 
 
-# --- CSV export ----------------------------------------------------------------------------------
-
-EXPORT_COLUMNS: Sequence[tuple[str, str]] = (
-    ("id", "Update"),
-    ("created_at", "Started"),
-    ("finished_at", "Finished"),
-    ("created_by_name", "Person"),
-    ("created_by_email", "Email"),
-    ("module_label", "Module"),
-    ("view_name", "View"),
-    ("cvid", "View ID"),
-    ("summary", "Changes"),
-    ("field_names", "Fields"),
-    ("job_ids", "Zoho job IDs"),
-    ("status", "Status"),
-    ("updated_count", "Updated"),
-    ("failed_count", "Failed"),
-    ("not_updated_count", "Not updated"),
-    ("total_count", "Total"),
-    ("record_count", "Records in view at review"),
-    ("last_error_code", "Zoho error code"),
-    ("last_error_explanation", "Explanation"),
-)
+# --- Spreadsheet export -------------------------------------------------------------------------
 
 
 def history_export_values(
-    *, team: Any, filters: HistoryFilters, chunk_size: int = 2_000
+    *, team: Any, filters: HistoryFilters, fields: Sequence[str], chunk_size: int = 2_000
 ) -> Iterator[tuple[Any, ...]]:
-    """Every matching update, newest first, as tuples in EXPORT_COLUMNS order (streamed from
-    the database in chunks: a server-side cursor on PostgreSQL)."""
-    qs = history_queryset(team=team, filters=filters).order_by("-created_at", "-pk")
-    names = [name for name, _ in EXPORT_COLUMNS]
-    return qs.values_list(*names).iterator(chunk_size=chunk_size)
+    """Every matching update, newest first, as tuples of `fields` (streamed from the database
+    in chunks: a server-side cursor on PostgreSQL). Besides the update's own columns:
+    `undo_status`, `undone_by`, `undone_at` (its undo, if any) and `undo_of` (for an undo's
+    own entry, the update it undoes)."""
+    undo = Undo.objects.filter(update=OuterRef("pk"))
+    qs = (
+        history_queryset(team=team, filters=filters)
+        .annotate(
+            undo_status=Subquery(undo.values("status")[:1]),
+            undone_by=Subquery(undo.values("created_by_name")[:1]),
+            undone_at=Subquery(undo.values("finished_at")[:1]),
+            undo_of=Subquery(Undo.objects.filter(entry=OuterRef("pk")).values("update_id")[:1]),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    return qs.values_list(*fields).iterator(chunk_size=chunk_size)
 
 
 def status_label(status: str) -> str:

@@ -1,5 +1,5 @@
 """The team history: the page (and its table fragment for htmx), one row (running rows refresh
-themselves), the CSV download, and the benchmark's floor page.
+themselves), the CSV and Excel downloads, and the benchmark's floor page.
 
 Filters, search and the page position live in the query string, so every state is a
 shareable URL and the back button works; htmx swaps only the table and pushes the URL.
@@ -11,15 +11,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
 from crmupdate.history import export, selectors
-from crmupdate.history.filters import STATUS_CHOICES, HistoryFilterForm, options_html
+from crmupdate.history.filters import STATUS_CHOICES, HistoryFilterForm, options_marked
 from crmupdate.history.options import filter_options_for
 from crmupdate.massupdate.fieldforms import person_zone
 
@@ -37,6 +38,14 @@ def _parse(request: HttpRequest) -> tuple[HistoryFilterForm, ZoneInfo]:
     form = HistoryFilterForm(request.GET)
     form.is_valid()  # invalid parts are shown next to the form and left out; the rest applies
     return form, person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+
+
+def _bad_request(request: HttpRequest, form: HistoryFilterForm) -> HttpResponse:
+    """A plain 400 page saying which filter could not be read."""
+    problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    text = f"{problems} Change the filters on the history page and try again."
+    context = {"title": "These filters could not be read", "text": text, "status": 400}
+    return render(request, "error.html", context, status=400)
 
 
 @require_GET
@@ -71,9 +80,9 @@ def history_list(request: HttpRequest) -> HttpResponse:
         values = form.cleaned_data
         context.update(
             viewer_zone=zone.key,
-            module_options=options_html(options.modules, values.get("module")),
-            person_options=options_html(options.people, values.get("person")),
-            status_options=options_html(STATUS_CHOICES, values.get("status", "")),
+            module_options=options_marked(options.modules, values.get("module")),
+            person_options=options_marked(options.people, values.get("person")),
+            status_options=options_marked(STATUS_CHOICES, values.get("status", "")),
         )
     response = render(request, template, context)
     # The same URL answers with the whole page or the table: caches must keep both apart.
@@ -111,22 +120,36 @@ def history_row(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "history/list.html#row", {"row": row})
 
 
-@require_GET
-@team_required(allow_reauth=True)  # type: ignore[arg-type]
-def history_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """Every matching update as CSV (the decorator's type knows only plain responses)."""
+def _export(request: HttpRequest, kind: str) -> HttpResponse:
     form, zone = _parse(request)
+    if not form.is_valid():  # a download must hold what was asked for, not a guess
+        return _bad_request(request, form)
     values = selectors.history_export_values(
         team=request.team,  # type: ignore[attr-defined]
         filters=form.filters(zone),
+        fields=export.FIELDS,
     )
-    response = StreamingHttpResponse(
-        export.csv_lines(values, zone=zone), content_type="text/csv; charset=utf-8"
-    )
-    filename = export.csv_filename(timezone.now().astimezone(zone).date())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    rows = export.export_rows(values)
+    filename = export.export_filename(timezone.now().astimezone(zone).date())
+    if kind == "xlsx":
+        return spreadsheets.xlsx_response(  # type: ignore[return-value]  # streamed from a file
+            export.COLUMNS, rows, zone=zone, filename=filename, sheet_title="History"
+        )
+    return spreadsheets.csv_response(export.COLUMNS, rows, zone=zone, filename=filename)  # type: ignore[return-value]  # streamed
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def history_csv(request: HttpRequest) -> HttpResponse:
+    """Every matching update as CSV, streamed."""
+    return _export(request, "csv")
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def history_xlsx(request: HttpRequest) -> HttpResponse:
+    """Every matching update as an Excel workbook."""
+    return _export(request, "xlsx")
 
 
 @require_GET

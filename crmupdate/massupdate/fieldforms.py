@@ -392,7 +392,10 @@ def display_value(field: Field | None, value: Any, *, time_zone: str | None = No
         except ValueError:
             return value
         zone = person_zone(time_zone)
-        local = moment.astimezone(zone) if moment.tzinfo else moment
+        try:
+            local = moment.astimezone(zone) if moment.tzinfo else moment
+        except OverflowError:  # near year 1 or 9999 the zone shift leaves the calendar
+            return value
         return f"{local.day} {local:%b %Y, %H:%M} ({zone.key})"
     if field is not None and kind in {"picklist", "multiselectpicklist"}:
         labels = {p.actual_value: p.display_value for p in field.pick_list_values}

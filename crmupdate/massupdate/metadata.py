@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from crmupdate.accounts.services import zoho_client_for
 from crmupdate.massupdate.models import MetadataCache
+from crmupdate.zoho.client import module_api_name_valid
 from crmupdate.zoho.types import CustomView, CustomViewList, Field, Module, User
 
 Kind = MetadataCache.Kind
@@ -67,6 +68,8 @@ def _cached(
 
 def module_is_mass_updatable(module: Module) -> bool:
     if not module.api_supported or not module.visible or module.status != "visible":
+        return False
+    if not module_api_name_valid(module.api_name):  # e.g. "0": no API call could name it
         return False
     if module.api_name in NEVER_MODULES:
         return False

@@ -7,20 +7,18 @@ something runs). One template renders each page and its fragments.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
-from crmupdate.history.export import cell_safe
 from crmupdate.massupdate import metadata, selectors, services
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
@@ -236,28 +234,31 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("massupdate:detail", pk=update.pk)
 
 
+def _failures(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The records the update did not change, with Zoho's reason and ours (the formats are
+    `crmupdate.spreadsheets`': in the .xlsx ids are text cells, all 19 digits kept)."""
+    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    rows = frozen_selectors.failures_export_rows(update)
+    name = f"update-{update.pk}-records-not-changed"
+    columns = frozen_selectors.COLUMNS
+    if kind == "xlsx":
+        return spreadsheets.xlsx_response(  # type: ignore[return-value]  # streamed from a file
+            columns, rows, zone=zone, filename=name, sheet_title=f"Update {update.pk}"
+        )
+    return spreadsheets.csv_response(columns, rows, zone=zone, filename=name)  # type: ignore[return-value]  # streamed
+
+
 @require_GET
 @team_required(allow_reauth=True)
 def failures_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The records the update did not change, with Zoho's reason and ours (UTF-8 with a BOM,
-    so spreadsheets open accents; ids as text)."""
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(frozen_selectors.CSV_HEADER)
-        for row in frozen_selectors.failures_csv_rows(update):
-            yield writer.writerow([cell_safe(v) for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = f"update-{update.pk}-records-not-changed.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response  # type: ignore[return-value]  # streamed, like a normal response
+    return _failures(request, pk, "csv")
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+@require_GET
+@team_required(allow_reauth=True)
+def failures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _failures(request, pk, "xlsx")
 
 
 @require_POST

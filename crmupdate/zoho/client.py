@@ -373,6 +373,11 @@ def _record_results(response: ZohoResponse, ids: list[str]) -> list[RecordResult
     return results
 
 
+def module_api_name_valid(module: str) -> bool:
+    """Could this be a Zoho module API name (and so go into a URL path)?"""
+    return bool(_MODULE_API_NAME.fullmatch(module or ""))
+
+
 def _module(module: str) -> str:
     # Module API names go into the URL path: refuse anything that could change the path.
     if not _MODULE_API_NAME.fullmatch(module or ""):

@@ -68,13 +68,16 @@ def accounts_server_allowed(url: str) -> bool:
     """May OAuth calls (with the client secret) go to this accounts server?
 
     Yes for Zoho's published accounts servers, exactly (https, no port, no path); and, when
-    ZOHO_ACCOUNTS_URL is configured to something else (the built-in simulator), for that
-    origin.
+    ZOHO_ACCOUNTS_URL is configured to something else (the built-in simulator), for exactly
+    that URL: same origin and same path, so no other path on that host receives the client
+    secret.
     """
     if location_for_accounts_server(url) is not None:
         return True
     configured = _configured_extra_origin()
-    return configured is not None and _origin(url) == configured
+    if configured is None or _origin(url) != configured:
+        return False
+    return _path(url) == _path(getattr(settings, "ZOHO_ACCOUNTS_URL", ""))
 
 
 def api_domain_allowed(url: str, accounts_server: str) -> bool:
@@ -123,6 +126,12 @@ def _origin(url: object) -> tuple[str, str, int] | None:
     if parts is None or parts.hostname is None:
         return None
     return (parts.scheme, parts.hostname, parts.port or _DEFAULT_PORTS[parts.scheme])
+
+
+def _path(url: object) -> str | None:
+    """The path of an http(s) URL without its trailing slash ("" for none)."""
+    parts = _parse(url)
+    return None if parts is None else parts.path.rstrip("/")
 
 
 def _configured_extra_origin() -> tuple[str, str, int] | None:

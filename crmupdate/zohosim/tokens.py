@@ -88,7 +88,9 @@ def app_client_ensure() -> SimOAuthClient:
 def client_find(client_id: str) -> SimOAuthClient | None:
     if client_id and client_id == settings.ZOHO_CLIENT_ID:
         return app_client_ensure()
-    return SimOAuthClient.objects.filter(client_id=client_id).first() if client_id else None
+    if not client_id or "\x00" in client_id:  # no client has one (PostgreSQL stores none)
+        return None
+    return SimOAuthClient.objects.filter(client_id=client_id).first()
 
 
 def client_authenticate(client_id: str, client_secret: str) -> SimOAuthClient | None:

@@ -76,9 +76,28 @@ def test_a_revoked_refresh_token_leads_through_sign_in_and_back_to_the_page(
 
 
 def test_once_marked_every_team_page_sends_the_person_to_sign_in_again(client, revoked):
-    client.get("/probe/org/")
+    ZohoConnection.objects.update(needs_reauth=True)
     response = client.get("/probe/org/")
     assert response["Location"] == "/signin/again/?next=%2Fprobe%2Forg%2F"
+
+
+def test_a_refused_refresh_signs_the_person_out_of_every_session(zoho_http, revoked):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.get()
+    other = Client()
+    other.force_login(user)
+
+    first = Client()
+    first.force_login(user)
+    assert first.get("/probe/org/")["Location"] == "/signin/again/?next=%2Fprobe%2Forg%2F"
+
+    # The other browser's session ended too: it is sent to sign in, not to the page.
+    response = other.get("/history/")
+    assert response.status_code == 302
+    assert response["Location"] == "/signin/?next=/history/"
+    assert other.get("/account/")["Location"] == "/signin/?next=/account/"
 
 
 def test_htmx_requests_get_hx_redirect(client, zoho_http, revoked):

@@ -139,10 +139,11 @@ def test_deals_not_changed_are_named_listed_in_a_csv_and_retried_once_released(
 
     # the CSV lists them, ids as text
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download these as CSV").click()
+        page.locator(".records-not-changed").get_by_role("link", name="CSV").click()
     with open(download.value.path(), encoding="utf-8-sig") as file:
         listed = list(csv.DictReader(file))
-    assert sorted(r["Record ID"] for r in listed) == sorted(f"zcrm_{r.record_id}" for r in stuck)
+    assert sorted(r["Record ID"] for r in listed) == sorted(str(r.record_id) for r in stuck)
+    assert all(r["What happened"] and r["What to do"] for r in listed)
     assert {r["Zoho code"] for r in listed} >= {"RECORD_LOCKED", "RECORD_IN_BLUEPRINT"}
 
     # the history's row and its CSV carry the explanation

@@ -320,3 +320,63 @@ def test_kept_filter_options_belong_to_the_team_they_were_read_for(sam_client, s
     session.save()
     html = get(sam_client)
     assert '<option value="X">' not in html and '<option value="Leads">Leads</option>' in html
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "until=9999-12-31",
+        "since=9999-12-31",
+        "since=0001-01-01",
+        "since=0001-01-01&until=0001-01-01",
+        "before=9999-12-31T23:59:59.999999Z~9223372036854775807",
+        "after=9999-12-31T23:59:59.999999Z~9223372036854775807",
+        "before=0001-01-01T00:00:00Z~1",
+        "after=0001-01-01T00:00:00Z~0",
+        "after=0001-01-01T00:00:00%2B14:00~5",  # before the calendar in UTC
+        "before=9999-12-31T23:59:59-12:00~5",  # after it
+        "before=2026-03-10T09:00:00Z~9223372036854775808",  # past the largest id: said
+        "before=2026-03-10T09:00:00Z~99999999999999999999",  # said
+        "person=9223372036854775808",  # said
+        "person=-1",  # said
+        "q=%00",  # said
+        "module=Leads%00",  # said
+        "before=%00",  # said
+    ],
+)
+def test_extreme_and_malformed_values_give_a_page_never_a_server_error(
+    sam_client, sam, query, zone
+):
+    sam.time_zone = zone
+    sam.save()
+    update = add_update(sam)
+    for headers in ({}, HTMX_TABLE):
+        response = sam_client.get(f"/history/?{query}", **headers)
+        html = response.content.decode()
+        if query.endswith("%00"):  # refused for every page before any view runs
+            assert response.status_code == 400
+            assert "That request could not be understood" in html
+            continue
+        assert response.status_code == 200, html[:300]
+        shown = rows_of(html)
+        assert shown in ([], [update.pk])
+        if query.endswith(("808", "999", "-1")):
+            assert 'class="errorlist history-errors"' in html  # said, not ignored silently
+    count = sam_client.get(f"/history/count/?{query}", HTTP_HX_REQUEST="true")
+    assert count.status_code == (400 if query.endswith("%00") else 200)
+
+
+def test_a_page_deep_in_time_links_to_the_pages_around_it(sam_client, sam):
+    from crmupdate.history.cursors import Cursor, cursor_parse
+
+    first = Cursor(created_at=T0.replace(year=1), pk=3)
+    assert first.encode() == "0001-03-10T09:00:00.000000Z~3"
+    assert cursor_parse(first.encode()) == first
+
+
+@pytest.mark.parametrize("pk", ["9223372036854775808", "99999999999999999999999", "0"])
+def test_huge_or_zero_ids_are_not_found(sam_client, sam, pk):
+    assert sam_client.get(f"/history/rows/{pk}/").status_code == 404
+    for url in ("undo/", "undo/status/", "undo/results.csv", "undo/results.xlsx"):
+        assert sam_client.get(f"/updates/{pk}/{url}").status_code == 404, url

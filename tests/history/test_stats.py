@@ -131,8 +131,10 @@ def test_zoho_calls_add_up_sendings_status_checks_backups_and_undos(sam):
     for _ in range(2):  # sent twice (Zoho said "later" the first time)
         StepEvent.objects.create(step=step, kind="sending", created_at=at(THIS_MONDAY))
     StepEvent.objects.create(step=step, kind="status", created_at=at(THIS_MONDAY))  # no call
-    FrozenView.objects.create(team=sam.team, update=update, module_api_name="Leads",
-                              cvid=update.cvid, api_calls=3, started_at=at(THIS_MONDAY))  # fmt: skip
+    FrozenView.objects.create(
+        team=sam.team, update=update, module_api_name="Leads", cvid=update.cvid, api_calls=3,
+        started_at=at(THIS_MONDAY),
+    )  # fmt: skip
     Step.objects.filter(pk=step.pk).update(ids_calls=7, verify_calls=8)  # checks and steps by id
     add_undo(update, sam, created_at=at(TODAY), reads=4, writes=5)
 

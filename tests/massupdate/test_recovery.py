@@ -98,7 +98,7 @@ def test_opening_a_running_updates_page_changes_nothing_the_worker_reads(
     before = list(Step.objects.order_by("pk").values_list(*worker_columns))
     client.force_login(member.user)
     page = client.get(f"/updates/{update.pk}/")
-    assert page.status_code == 200 and "Queued" in page.content.decode()
+    assert page.status_code == 200 and "Waiting to start" in page.content.decode()
     client.get(f"/updates/{update.pk}/status/")
     assert list(Step.objects.order_by("pk").values_list(*worker_columns)) == before
 

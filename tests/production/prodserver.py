@@ -94,12 +94,12 @@ def production_server(tmp_path: Path, **overrides: str) -> Iterator[tuple[str, d
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 requests.get(f"{base}/healthz", headers={"Host": PUBLIC_HOST}, timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet (a busy machine)
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(
                         "gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text()

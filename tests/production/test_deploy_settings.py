@@ -16,7 +16,6 @@ HTTPS = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
     "overrides",
     [
         pytest.param({}, id="real-zoho-client"),
-        pytest.param({"ZOHO_CLIENT_ID": None, "ZOHO_CLIENT_SECRET": None}, id="practice-crm"),
         pytest.param({"BEHIND_PROXY": None}, id="tls-in-gunicorn"),
     ],
 )

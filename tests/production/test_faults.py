@@ -157,7 +157,9 @@ def test_a_page_sends_the_person_to_sign_in_again_when_zoho_refuses_them(
     assert refused.status_code == 302
     assert refused["Location"].startswith("/signin/again/?next=")
     assert "Your Zoho sign-in has expired" in page_text(browser.get(refused["Location"]))
-    member_factory(SALES_OPS_EMAIL)  # signs in with Zoho again
+    member_factory(SALES_OPS_EMAIL)  # signs in with Zoho again...
+    sam.refresh_from_db()
+    browser.force_login(sam)  # ...which starts a new session: the old one was signed out
     assert WORKS[step] in page_text(browser.get(url))
     if draft is not None:
         assert Draft.objects.get(pk=draft.pk).changes == draft.changes
@@ -243,6 +245,10 @@ def test_the_update_pauses_when_zoho_refuses_the_person_and_resumes_after_sign_i
 
     update.refresh_from_db()
     assert update.status == UpdateStatus.PAUSED
+    # Zoho refused the worker's token refresh, which signed Sam out everywhere...
+    assert browser.get(f"/updates/{update.pk}/")["Location"].startswith("/signin/")
+    sam.refresh_from_db()
+    browser.force_login(sam)  # ...and once back, he reads why
     shown = page_text(browser.get(f"/updates/{update.pk}/"))  # the page opens even so
     assert "Your Zoho sign-in has expired, so the update is paused. Nothing is lost" in shown
     assert "Sign in with Zoho again" in shown

@@ -12,7 +12,7 @@ import pytest
 import responses as responses_lib
 from django.http import QueryDict
 from django.test import Client
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from crmupdate.massupdate import metadata, services
@@ -380,6 +380,8 @@ def test_the_changes_page_never_fails_whatever_zoho_and_the_person_send(signed_i
 
 @given(modules=st.lists(MODULE_ENTRY, max_size=5), views=st.lists(VIEW_ENTRY, max_size=5),
        choice=NASTY_TEXT)  # fmt: skip
+# Found on a CI run: a module named "0" went into a Zoho URL and failed the page.
+@example(modules=[{"api_name": "0", "generated_type": "custom"}], views=[], choice="0")
 @FUZZ_PAGES
 def test_the_new_update_page_never_fails_whatever_zoho_sends(signed_in, modules, views, choice):
     member, client = signed_in

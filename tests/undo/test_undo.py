@@ -3,6 +3,7 @@ anyone changed since; it runs once, in the worker, and is itself an entry in the
 
 import csv
 import io
+from datetime import UTC
 
 import pytest
 
@@ -13,6 +14,7 @@ from crmupdate.massupdate.undo.models import Undo, UndoOutcome, UndoRecord
 from crmupdate.zohosim.models import ApiCall
 from tests.fixtures_accounts import post_at_once
 from tests.fixtures_sim import GLOBEX_EMAIL
+from tests.spreadsheet_files import as_dicts, cells_of
 from tests.undo.conftest import (
     a_new_day,
     credits_left,
@@ -302,8 +304,8 @@ def test_multi_select_values_get_back_their_exact_previous_list(sam, sim, fast_w
         assert (after[record_id] or []) == (previous or []), record_id  # same values, same order
 
 
-def test_the_results_download_as_csv_with_every_record(
-    done_update, sam, sim_token, zoho_sim_origin, client_for
+def test_the_results_download_as_csv_and_excel_with_every_record(
+    done_update, sam, sim_token, zoho_sim_origin, client_for, tmp_path
 ):
     update, before = done_update
     some = next(i for i in sorted(before) if before[i] != "Junk Lead")
@@ -316,7 +318,7 @@ def test_the_results_download_as_csv_with_every_record(
     response = client_for(sam).get(f"/updates/{update.pk}/undo/results.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = b"".join(response.streaming_content).decode()
-    assert text.startswith("\ufeffrecord_id,step,field,")
+    assert text.startswith('\ufeff"record_id","step","field",')  # every cell quoted
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == len(before)
     row = next(r for r in rows if r["record_id"] == str(some))
@@ -325,6 +327,15 @@ def test_the_results_download_as_csv_with_every_record(
         "Lead Status", "Contacted", "Junk Lead",
     )  # fmt: skip
     assert {r["result"] for r in rows} >= {"Put back"}
+
+    # The same as a workbook, read back by LibreOffice: record ids whole, as text cells.
+    response = client_for(sam).get(f"/updates/{update.pk}/undo/results.xlsx")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    cells = as_dicts(cells_of(b"".join(response.streaming_content), ".xlsx", tmp_path))
+    assert len(cells) == len(before)
+    row = next(r for r in cells if r["record_id"].text == str(some))
+    assert row["record_id"].type == "string" and len(str(some)) >= 18
+    assert (row["value_found_at_undo"].text, row["step"].type) == ("Junk Lead", "float")
 
 
 def test_another_team_sees_nothing_of_an_undo(done_update, sam, member_factory, client_for):
@@ -401,9 +412,21 @@ def test_a_backup_an_unfinished_undo_needs_is_not_purged(done_update, sam):
 
 
 def test_csv_cells_that_look_like_formulas_stay_text():
-    from crmupdate.massupdate.undo.views import _cell
+    from crmupdate.massupdate.undo.export import COLUMNS, result_rows
+    from crmupdate.spreadsheets import csv_lines
 
-    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert _cell("+1") == "'+1"
-    assert _cell(["Widgets", "Training"]) == "Widgets; Training"
-    assert _cell(None) == ""
+    values = [("1", 1, "Stage", "Stage", "Put back", "=HYPERLINK(1)", "+1", ["Widgets", "Training"],
+               "", "")]  # fmt: skip
+    text = "".join(csv_lines(COLUMNS, result_rows(values), zone=UTC))
+    assert text.splitlines()[1] == (
+        '"1","1","Stage","Stage","Put back","\'=HYPERLINK(1)","\'+1","Widgets; Training","","",""'
+    )
+
+
+def test_zoho_refusals_are_explained_in_the_results():
+    from crmupdate.massupdate.undo.export import result_rows
+
+    (row,) = result_rows([("1", 1, "Stage", "Stage", "Zoho refused", None, "Won", "Won",
+                           "RECORD_LOCKED", "locked")])  # fmt: skip
+    assert row[-3:-1] == ["RECORD_LOCKED", "locked"]
+    assert "locked" in row[-1].lower() and row[-1] != "locked"

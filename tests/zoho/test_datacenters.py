@@ -2,13 +2,14 @@
 
 import pytest
 
-from crmupdate.zoho import datacenters
+from crmupdate.zoho import datacenters, oauth
 from crmupdate.zoho.datacenters import (
     DATA_CENTRES,
     accounts_server_allowed,
     api_domain_allowed,
     location_for_accounts_server,
 )
+from crmupdate.zoho.errors import ZohoError
 
 SIMULATOR = "http://127.0.0.1:8000/zohosim/accounts"
 
@@ -123,3 +124,27 @@ def test_without_a_simulator_only_zoho_is_allowed(settings):
     settings.ZOHO_ACCOUNTS_URL = "https://accounts.zoho.eu"
     assert not accounts_server_allowed(SIMULATOR)
     assert datacenters.accounts_server_allowed("https://accounts.zoho.com")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000",
+        "http://127.0.0.1:8000/",
+        "http://127.0.0.1:8000/zohosim",
+        "http://127.0.0.1:8000/zohosim/accounts/oauth",
+        "http://127.0.0.1:8000/zohosim/accounts/evil",
+        "http://127.0.0.1:8000/history/accounts",
+        "https://accounts.zoho.com/evil",
+    ],
+)
+def test_only_the_configured_path_on_the_simulators_host_gets_the_secret(settings, url):
+    """The client secret goes to the token path of the configured accounts server exactly,
+    never to another path on an allowed host."""
+    settings.ZOHO_ACCOUNTS_URL = SIMULATOR
+    assert not accounts_server_allowed(url)
+
+    with pytest.raises(ZohoError) as refused:
+        oauth.exchange_code(url, client_id="c", client_secret="s", redirect_uri="r", code="x")
+    assert refused.value.code == "UNTRUSTED_ACCOUNTS_SERVER"
+    assert refused.value.sent is False

@@ -20,6 +20,7 @@ from crmupdate.massupdate.frozen.outcome import (
 )
 from crmupdate.massupdate.frozen.retry import RUNNABLE
 from crmupdate.massupdate.models import MassUpdate, Step
+from crmupdate.spreadsheets import Column, Kind
 
 FAILURES_PER_PAGE = 50
 AUTOMATION_LIMIT = 1_000  # Zoho runs automation for view jobs below this many records
@@ -79,19 +80,22 @@ def failures_page(update: MassUpdate, page: Any) -> Page:
     return Paginator(rows, FAILURES_PER_PAGE).get_page(page)
 
 
-CSV_HEADER = (
-    "Record ID", "Record name", "Step", "Fields not changed", "Zoho code", "Zoho message",
-    "What happened", "What to do", "Deleted", "Attempt",
-)  # fmt: skip
+COLUMNS = (
+    Column("Record ID", Kind.ID, 21),
+    Column("Record name", width=30),
+    Column("Step", Kind.NUMBER, 6),
+    Column("Fields not changed", width=24),
+    Column("Zoho code", width=20),
+    Column("Zoho message", width=40),
+    Column("What happened", width=50),
+    Column("What to do", width=50),
+    Column("Deleted", width=8),
+    Column("Attempt", Kind.NUMBER, 8),
+)
 
 
-def record_id_cell(record_id: str) -> str:
-    """A record id as spreadsheets keep it (as text, all 19 digits): Zoho's own exports
-    prefix ids with "zcrm_", which its import reads back."""
-    return f"zcrm_{record_id}"
-
-
-def failures_csv_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
+def failures_export_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
+    """The records not changed, in COLUMNS order (streamed)."""
     rows = (
         RecordFailure.objects.filter(update=update, resolved_at__isnull=True)
         .order_by("step__position", "id")
@@ -121,8 +125,8 @@ def failures_csv_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
         attempt,
     ) in rows.iterator(chunk_size=2000):
         yield (
-            record_id_cell(record_id), name, position, ", ".join(fields or []), code, message,
-            text, next_step, "yes" if gone else "no", attempt,
+            record_id, name, position, ", ".join(fields or []), code, message, text, next_step,
+            gone, attempt,
         )  # fmt: skip
 
 

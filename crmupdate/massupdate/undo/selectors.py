@@ -4,13 +4,12 @@ its results. Every query starts from the signed-in person's team."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +19,7 @@ from crmupdate.massupdate.models import (
     MassUpdate,
     Step,
     StepStatus,
+    UpdateStatus,
 )
 from crmupdate.massupdate.undo.models import (
     Undo,
@@ -27,6 +27,8 @@ from crmupdate.massupdate.undo.models import (
     UndoRecord,
 )
 
+# The largest id a table holds (bigint): a URL's or a filter's larger number names nothing.
+MAX_ID = 2**63 - 1
 PER_PAGE_READ = 200
 PER_CALL_WRITE = 100
 
@@ -134,46 +136,16 @@ class UndoCell:
     reason: str = ""
 
 
-# What an update's kept values allow, as `undo_cell_columns` reads it.
+# What an update's kept values allow, as the history reads it for many updates at once (its
+# rows query, `crmupdate.history.selectors`, applies the rule of `undo_state` in SQL).
 CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE = "available", "expired", "incomplete"
-
-
-def undo_cell_columns(update_id: str) -> tuple[str, list[Any]]:
-    """Two select-list columns for history rows, by correlated look-ups on `update_id` (the
-    SQL of the update's id column): the status of the update's undo, if it has one, and what
-    its kept values allow (CELL_*, or NULL when none were kept or no step ran).
-
-    Only steps that reached Zoho and finished count ("ran"): with one, undo is available
-    when the frozen values are complete and not past their expiry, else they have expired
-    or are incomplete. The page reads these in its own query (no query per row, and no
-    second query per page)."""
-    undo, frozen, step = Undo._meta.db_table, FrozenView._meta.db_table, Step._meta.db_table
-    sql = f"""
-        (SELECT u.status FROM {undo} u WHERE u.update_id = {update_id}),
-        (SELECT CASE
-            WHEN f.status = %s OR (f.status = %s AND f.expires_at <= %s) THEN '{CELL_EXPIRED}'
-            WHEN f.status = %s THEN '{CELL_AVAILABLE}'
-            ELSE '{CELL_INCOMPLETE}'
-         END
-         FROM {frozen} f
-         WHERE f.update_id = {update_id} AND f.keep_values
-           AND EXISTS (SELECT 1 FROM {step} s WHERE s.update_id = {update_id}
-                       AND (s.job_id <> '' OR s.ids_done > 0) AND s.status IN (%s, %s)))"""  # noqa: S608  (our table names; values are parameters)
-    params: list[Any] = [
-        FrozenStatus.EXPIRED.value,
-        FrozenStatus.COMPLETE.value,
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        FrozenStatus.COMPLETE.value,
-        StepStatus.COMPLETED.value,
-        StepStatus.FAILED.value,
-    ]
-    return sql, params
 
 
 def undo_cell_of(
     *, finished: bool, undo_status: str | None, backups: str | None
 ) -> UndoCell | None:
-    """A history row's undo cell from `undo_cell_columns` (None: the row says nothing)."""
+    """A history row's undo cell from its undo's status and what its backups allow (CELL_*,
+    None when it has none); None: the row says nothing."""
     if undo_status:
         return UndoCell(undo_status=undo_status)
     if not finished or not backups:
@@ -185,7 +157,41 @@ def undo_cell_of(
     return UndoCell(reason="Its backup is incomplete.")
 
 
+def undo_status_label(status: str) -> str:
+    """An undo's status as the history says it ("Undone", by whom and when, beside it)."""
+    if status in (UpdateStatus.COMPLETED, UpdateStatus.COMPLETED_WITH_FAILURES):
+        return "Undone"
+    if status == UpdateStatus.FAILED:
+        return "Undo failed"
+    return "Being undone"
+
+
+def undo_entry_field_names(*, entry_ids: Iterable[int]) -> dict[int, str]:
+    """For undos' own history entries: the fields each undo puts back ("Lead Status,
+    Rating"), only those of the steps that ran (the entry's copy of the update's field names
+    lists every step's, run or not)."""
+    undos = Undo.objects.filter(entry_id__in=list(entry_ids))
+    plans = {entry: (update, plan) for entry, update, plan in
+             undos.values_list("entry_id", "update_id", "plan")}  # fmt: skip
+    steps = Step.objects.filter(update_id__in=[u for u, _ in plans.values()])
+    changes = {
+        (update, position): step_changes
+        for update, position, step_changes in steps.values_list("update_id", "position", "changes")
+    }
+    names = {}
+    for entry_id, (update_id, plan) in plans.items():
+        labels = [
+            str(c.get("label") or c.get("api_name"))
+            for position in reversed(plan or [])  # a plan runs the last step first
+            for c in changes.get((update_id, position)) or []
+        ]
+        names[entry_id] = ", ".join(dict.fromkeys(labels))
+    return names
+
+
 def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
+    if pk > MAX_ID:
+        raise Http404("No such update")
     update = MassUpdate.objects.filter(team=team, pk=pk).prefetch_related("steps").first()
     if update is None:
         raise Http404("No such update")
@@ -194,6 +200,8 @@ def update_for_undo(*, team: Any, pk: int) -> MassUpdate:
 
 def undo_entry_target(*, team: Any, pk: int) -> int | None:
     """If update `pk` is an undo's row in the history: the undone update's id."""
+    if pk > MAX_ID:
+        return None
     return Undo.objects.filter(team=team, entry_id=pk).values_list("update_id", flat=True).first()
 
 

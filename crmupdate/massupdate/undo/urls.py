@@ -10,4 +10,5 @@ urlpatterns = [
     path("updates/<int:pk>/undo/start/", views.start, name="start"),
     path("updates/<int:pk>/undo/resume/", views.resume, name="resume"),
     path("updates/<int:pk>/undo/results.csv", views.results_csv, name="csv"),
+    path("updates/<int:pk>/undo/results.xlsx", views.results_xlsx, name="xlsx"),
 ]

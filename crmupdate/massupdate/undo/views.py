@@ -4,19 +4,18 @@ Zoho."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
 from crmupdate.massupdate.fieldforms import person_zone
-from crmupdate.massupdate.undo import selectors, services
+from crmupdate.massupdate.undo import export, selectors, services
 from crmupdate.massupdate.undo.models import UndoOutcome
 from crmupdate.massupdate.undo.summary import undo_problems_text
 from crmupdate.massupdate.undo.values import display
@@ -95,40 +94,30 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("undo:page", pk=update.pk)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-CSV_HEADER = (
-    "record_id", "step", "field", "field_api_name", "result", "previous_value",
-    "value_set_by_update", "value_found_at_undo", "zoho_code", "zoho_message",
-)  # fmt: skip
-
-
-def _cell(value: Any) -> str:
-    text = display(value) if not isinstance(value, str) else value
-    # Spreadsheets run cells that start like a formula: keep them text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@require_GET
-@team_required(allow_reauth=True)
-def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every record's result (UTF-8 with a BOM, so spreadsheets open it correctly)."""
+def _results(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Every record's result, as CSV or .xlsx."""
     update = selectors.update_for_undo(team=request.team, pk=pk)  # type: ignore[attr-defined]
     undo = selectors.undo_state(update).undo
     if undo is None:
         messages.info(request, "This update has not been undone.")
         return redirect("undo:page", pk=update.pk)
-    writer = csv.writer(_Echo())
+    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    rows = export.result_rows(selectors.undo_result_rows(undo))
+    name = export.results_filename(update.pk, timezone.now().astimezone(zone).date())
+    if kind == "xlsx":
+        return spreadsheets.xlsx_response(  # type: ignore[return-value]  # streamed from a file
+            export.COLUMNS, rows, zone=zone, filename=name, sheet_title=f"Undo of {update.pk}"
+        )
+    return spreadsheets.csv_response(export.COLUMNS, rows, zone=zone, filename=name)  # type: ignore[return-value]  # streamed
 
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(CSV_HEADER)
-        for row in selectors.undo_result_rows(undo):
-            yield writer.writerow([_cell(v) for v in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = f"undo-of-update-{update.pk}-{timezone.now():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response  # type: ignore[return-value]  # streamed, like a normal response
+@require_GET
+@team_required(allow_reauth=True)
+def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _results(request, pk, "csv")
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _results(request, pk, "xlsx")
