@@ -36,9 +36,7 @@ def finished(member, zoho_api, fast_worker):
     return update
 
 
-def test_the_page_lists_them_fifty_at_a_time_with_reason_and_what_to_do(
-    finished, member, client
-):
+def test_the_page_lists_them_fifty_at_a_time_with_reason_and_what_to_do(finished, member, client):
     client.force_login(member.user)
     page = client.get(f"/updates/{finished.pk}/").content.decode()
     assert "240 of 300 leads changed; 60 not changed." in page
@@ -51,9 +49,7 @@ def test_the_page_lists_them_fifty_at_a_time_with_reason_and_what_to_do(
     assert second.count('<code class="record-id">') == 10
 
 
-def test_the_csv_and_the_excel_file_list_every_one_with_ids_kept_whole(
-    finished, member, client
-):
+def test_the_csv_and_the_excel_file_list_every_one_with_ids_kept_whole(finished, member, client):
     client.force_login(member.user)
     response = client.get(f"/updates/{finished.pk}/records-not-changed.csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
