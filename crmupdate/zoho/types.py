@@ -26,6 +26,28 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+def _items(value: Any) -> list[Any]:
+    """A JSON array's items; anything else (null, a stray true): none."""
+    return value if isinstance(value, list) else []
+
+
+def _api_name(value: Any) -> str:
+    """A module or field named either way Zoho names it: v2 sends the API name as a string
+    (a lookup's `module`, a view criterion's `field`), v2.1 and later send an object
+    `{"api_name", "id"}`. Anything else: ""."""
+    if isinstance(value, dict):
+        return _s(value.get("api_name") or value.get("name"))
+    return value if isinstance(value, str) else ""
+
+
+def _ref(value: Any) -> tuple[str, str]:
+    """(name, id) of a `{"name", "id"}` reference (a user's profile or role); a bare name
+    is taken as the name."""
+    if isinstance(value, dict):
+        return _s(value.get("name")), _s(value.get("id"))
+    return (value, "") if isinstance(value, str) else ("", "")
+
+
 def _oi(value: Any) -> int | None:
     try:
         return None if value is None else int(value)
@@ -125,6 +147,7 @@ class CustomView:
     system_name: str
     # Only in the answer about one view (Zoho's list of views leaves it out); None: no filter.
     criteria: ViewCriteria | None = None
+    module: str = ""  # v2.1+ only (an object there); "" when Zoho does not say
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -138,6 +161,7 @@ class CustomView:
             system_defined=bool(d.get("system_defined", False)),
             system_name=_s(d.get("system_name")),
             criteria=ViewCriteria.from_api(d.get("criteria")),
+            module=_api_name(d.get("module")),
             raw=d,
         )
 
@@ -158,7 +182,9 @@ class PicklistValue:
     type: str = "used"
 
     @classmethod
-    def from_api(cls, d: dict[str, Any]) -> PicklistValue:
+    def from_api(cls, d: dict[str, Any] | str) -> PicklistValue:
+        if isinstance(d, str):  # a bare value, as some older answers list them
+            return cls(actual_value=d, display_value=d)
         return cls(
             actual_value=_s(d.get("actual_value")),
             display_value=_s(d.get("display_value") or d.get("actual_value")),
@@ -184,6 +210,9 @@ class Field:
     custom_field: bool
     pick_list_values: list[PicklistValue]
     id: str = ""
+    # The module a lookup points to, and a subform's own module ("" for other fields).
+    lookup_module: str = ""
+    subform_module: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -206,8 +235,18 @@ class Field:
             visible=bool(d.get("visible", True)),
             mass_update=bool(d.get("mass_update", False)),
             custom_field=bool(d.get("custom_field", False)),
-            pick_list_values=[PicklistValue.from_api(p) for p in _dicts(d.get("pick_list_values"))],
+            pick_list_values=[
+                PicklistValue.from_api(p)
+                for p in _items(d.get("pick_list_values"))
+                if isinstance(p, (dict, str))
+            ],
             id=_s(d.get("id")),
+            lookup_module=_api_name((d.get("lookup") or {}).get("module"))
+            if isinstance(d.get("lookup"), dict)
+            else "",
+            subform_module=_api_name((d.get("subform") or {}).get("module"))
+            if isinstance(d.get("subform"), dict)
+            else "",
             raw=d,
         )
 
@@ -227,8 +266,8 @@ class User:
 
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> User:
-        profile = d.get("profile") or {}
-        role = d.get("role") or {}
+        profile_name, profile_id = _ref(d.get("profile"))
+        role_name, _ = _ref(d.get("role"))
         full_name = d.get("full_name") or " ".join(
             p for p in (_s(d.get("first_name")), _s(d.get("last_name"))) if p
         )
@@ -236,9 +275,9 @@ class User:
             id=_s(d.get("id")),
             full_name=_s(full_name),
             email=_s(d.get("email")),
-            profile_name=_s(profile.get("name")),
-            profile_id=_s(profile.get("id")),
-            role_name=_s(role.get("name")),
+            profile_name=profile_name,
+            profile_id=profile_id,
+            role_name=role_name,
             time_zone=_s(d.get("time_zone") or "UTC"),
             status=_s(d.get("status")),
             zuid=_s(d.get("zuid")),
@@ -252,19 +291,20 @@ class Org:
     company_name: str
     edition: str  # license_details.paid_type, e.g. "enterprise"
     time_zone: str
-    type: str  # production | sandbox | developer | bigin
+    type: str  # production | sandbox | developer | bigin (v8 capitalises them: lowered here)
     domain_name: str
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> Org:
-        license_details = d.get("license_details") or {}
+        license_details = d.get("license_details")
+        license_details = license_details if isinstance(license_details, dict) else {}
         return cls(
             id=_s(d.get("id")),
             company_name=_s(d.get("company_name")),
             edition=_s(license_details.get("paid_type")),
             time_zone=_s(d.get("time_zone") or "UTC"),
-            type=_s(d.get("type")),
+            type=_s(d.get("type")).lower(),
             domain_name=_s(d.get("domain_name")),
             raw=d,
         )

@@ -21,6 +21,7 @@ from crmupdate.zohosim.serializers import (
     view_json,
     view_visible_to,
 )
+from crmupdate.zohosim.versions import fields_for_version, org_for_version, view_for_version
 
 Answer = tuple[int, Any]
 MODULE_SCOPES = ("ZohoCRM.settings.modules.READ",)
@@ -66,7 +67,7 @@ def modules_list(ctx: CrmContext) -> Answer:
 
 def module_detail(ctx: CrmContext, api_name: str) -> Answer:
     ctx.require_scope(*MODULE_SCOPES)
-    module = ctx.module(api_name)
+    module = ctx.module(api_name, subform=True)
     body = module_json(
         module, admin=_admin(ctx), profiles=_profiles(ctx), version=ctx.version_number
     )
@@ -107,7 +108,10 @@ def views_list(ctx: CrmContext) -> Answer:
         return 204, None
     default = next((v.zoho_id for v in views if v.is_default), views[0].zoho_id)
     return 200, {
-        "custom_views": [view_json(v, viewer=ctx.user, admin=admin) for v in chunk],
+        "custom_views": [
+            view_for_version(view_json(v, viewer=ctx.user, admin=admin), ctx.version_number)
+            for v in chunk
+        ],
         "info": {
             "per_page": per_page,
             "default": default,
@@ -131,29 +135,32 @@ def view_detail(ctx: CrmContext, view_id: str) -> Answer:
         .values_list("api_name", "zoho_id")
     )
     body = view_detail_json(view, viewer=ctx.user, admin=_admin(ctx), field_ids=field_ids)
+    body = view_for_version(body, ctx.version_number)
     return 200, {"custom_views": [body], "info": {"translation": dict(CATEGORY_LABELS)}}
 
 
 def fields_list(ctx: CrmContext) -> Answer:
     """Zoho: https://www.zoho.com/crm/developer/docs/api/v2/field-meta.html"""
     ctx.require_scope(*FIELD_SCOPES)
-    module = ctx.module_param()
+    # Subform modules have fields too (the SDKs read them for every subform field).
+    module = ctx.module_param(subform=True)
     kind = ctx.request.GET.get("type", "used")
     if kind not in ("all", "used", "unused"):
         raise http.invalid_param("type")
     if kind == "unused":
         return 204, None
     fields = SimField.objects.filter(module=module).order_by("sequence_number")
-    return 200, {"fields": [f.meta for f in fields]}
+    return 200, {"fields": fields_for_version([f.meta for f in fields], ctx.version_number)}
 
 
 def field_detail(ctx: CrmContext, field_id: str) -> Answer:
     ctx.require_scope(*FIELD_SCOPES)
-    module = ctx.module_param()
+    module = ctx.module_param(subform=True)
     field = SimField.objects.filter(module=module, zoho_id=field_id).first()
     if field is None:
         return 204, None
-    return 200, {"fields": [field.meta]}
+    metas = fields_for_version([field.meta], ctx.version_number)
+    return (200, {"fields": metas}) if metas else (204, None)
 
 
 def _users_of_type(ctx: CrmContext, kind: str) -> list[SimUser]:
@@ -207,4 +214,4 @@ def user_detail(ctx: CrmContext, user_id: str) -> Answer:
 def org_detail(ctx: CrmContext) -> Answer:
     """Zoho: https://www.zoho.com/crm/developer/docs/api/v2/get-org-data.html"""
     ctx.require_scope(*ORG_SCOPES)
-    return 200, {"org": [org_json(ctx.org, _admin(ctx))]}
+    return 200, {"org": [org_for_version(org_json(ctx.org, _admin(ctx)), ctx.version_number)]}

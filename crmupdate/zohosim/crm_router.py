@@ -57,21 +57,23 @@ class CrmContext:
         if not scope_allows(list(self.token.scopes), list(alternatives)):
             raise http.scope_mismatch()
 
-    def module(self, api_name: str) -> SimModule:
+    def module(self, api_name: str, *, subform: bool = False) -> SimModule:
+        """The module named in the URL or query. Subform modules (listed by Get Modules,
+        their fields readable) are refused where only their parent's records make sense."""
         module = (
             SimModule.objects.select_related("org")
             .filter(org=self.org, api_name__iexact=api_name, api_supported=True)
             .first()
         )
-        if module is None:
+        if module is None or (module.generated_type == "subform" and not subform):
             raise http.invalid_module()
         return module
 
-    def module_param(self) -> SimModule:
+    def module_param(self, *, subform: bool = False) -> SimModule:
         name = self.request.GET.get("module")
         if not name:
             raise http.required_param_missing("module")
-        return self.module(name)
+        return self.module(name, subform=subform)
 
     def body(self) -> dict[str, Any]:
         if self._body is None:

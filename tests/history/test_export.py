@@ -59,7 +59,7 @@ def test_it_has_a_header_and_every_matching_row_not_just_a_page(sam_client, sam)
         f'attachment; filename="crmupdate-history-{today}.csv"'
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_rows_hold_what_was_attempted_and_iso_times_in_the_viewers_zone(sam_client, sam):
@@ -182,7 +182,7 @@ def test_the_excel_download_has_text_ids_and_dates_read_back_by_libreoffice(
         f'attachment; filename="crmupdate-history-{today}.xlsx"'
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
 
     rows = as_dicts(cells_of(body, ".xlsx", tmp_path))
     assert list(rows[0]) == HEADER

@@ -39,8 +39,10 @@ def test_one_custom_view_with_its_criteria(crm, sim):
     body = crm.get(f"settings/custom_views/{view_id}?module=Leads").json()
     (view,) = body["custom_views"]
     assert view["criteria"]["comparator"] == "equal"
-    assert view["criteria"]["field"]["api_name"] == "Lead_Source"
+    assert view["criteria"]["field"] == "Lead_Source"  # v2: the API name (v2.1+: an object)
     assert view["criteria"]["value"] == "Trade Show"
+    v8 = crm.get(f"settings/custom_views/{view_id}?module=Leads", version="v8").json()
+    assert v8["custom_views"][0]["criteria"]["field"]["api_name"] == "Lead_Source"
     assert crm.get("settings/custom_views/1?module=Leads").status_code == 204
 
 
@@ -66,7 +68,7 @@ def test_fields_carry_zohos_flags_and_picklist_values(crm):
     assert region["-None-"] == "-None-"
     interests = fields["Interests"]
     assert interests["data_type"] == "multiselectpicklist" and interests["mass_update"] is True
-    assert fields["Referred_By"]["lookup"]["module"]["api_name"] == "Contacts"
+    assert fields["Referred_By"]["lookup"]["module"] == "Contacts"  # v2 shape (test_versions)
     one = crm.get(f"settings/fields/{employees['id']}?module=Leads").json()["fields"][0]
     assert one["api_name"] == "No_of_Employees"
 

@@ -5,7 +5,7 @@ updated).
 """
 
 from crmupdate.zohosim.demo.modules_business import ACCOUNTS, DEALS, SHIPMENTS
-from crmupdate.zohosim.demo.modules_people import CONTACTS, LEADS
+from crmupdate.zohosim.demo.modules_people import CONTACTS, LEADS, VISITS
 from crmupdate.zohosim.demo.spec import (
     BIG_BATCH,
     LEAD_SOURCES,
@@ -26,11 +26,15 @@ __all__ = [
     "LOCKED_INDEXES",
     "NON_API_MODULES",
     "SHIPMENTS",
+    "SUBFORM_MODULES",
+    "VISITS",
     "ModuleSpec",
     "ViewSpec",
 ]
 
 DATA_MODULES = [LEADS, CONTACTS, ACCOUNTS, DEALS, SHIPMENTS]
+# Modules behind subform fields: listed and described, no views, rows only inside parents.
+SUBFORM_MODULES = [VISITS]
 
 # Listed by Get Modules but not reachable through the API, like Zoho's Home or Reports.
 NON_API_MODULES = [

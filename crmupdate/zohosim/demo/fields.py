@@ -228,7 +228,7 @@ def field_meta(
     *,
     field_id: str,
     id_for: Any,
-    module_ids: dict[str, str],
+    module_ids: dict[str, str | None],
     layout: dict[str, str],
     profiles: list[dict[str, str]],
     convert_mapping: dict[str, str | None] | None = None,
@@ -338,7 +338,10 @@ def field_meta(
         "auto_number": {"prefix": spec.extra.get("prefix", ""), "suffix": "", "start_number": 1}
         if data_type == "autonumber"
         else {},
-        "subform": {"module": spec.extra.get("subform_module", "")}
+        "subform": {
+            "module": spec.extra.get("subform_module", ""),
+            "id": module_ids.get(spec.extra.get("subform_module", "")),
+        }
         if data_type == "subform"
         else None,
         "textarea": {"type": "large"} if data_type == "textarea" else None,

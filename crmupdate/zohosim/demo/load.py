@@ -19,6 +19,7 @@ from crmupdate.zohosim.demo.catalog import (
     LEADS,
     LOCKED_INDEXES,
     NON_API_MODULES,
+    SUBFORM_MODULES,
     ModuleSpec,
 )
 from crmupdate.zohosim.demo.fields import field_meta
@@ -88,8 +89,11 @@ def _org_load(spec: OrgSpec, scale: str) -> SimOrg:
     )
     users = _users_load(org, spec)
     profiles = [{"name": name, "id": org.make_id(tail)} for name, (tail, _) in PROFILES.items()]
-    module_ids = {m.api_name: org.make_id(2175 + k) for k, m in enumerate(DATA_MODULES)}
-    module_ids["users"] = ""
+    described = DATA_MODULES + SUBFORM_MODULES
+    module_ids: dict[str, str | None] = {
+        m.api_name: org.make_id(2175 + k) for k, m in enumerate(described)
+    }
+    module_ids["users"] = None  # users are no module: a user lookup's module has no id
     for k, (api_name, module_name, singular, plural) in enumerate(NON_API_MODULES):
         SimModule.objects.create(
             org=org,
@@ -107,7 +111,7 @@ def _org_load(spec: OrgSpec, scale: str) -> SimOrg:
         module = SimModule.objects.create(
             org=org,
             api_name=module_spec.api_name,
-            zoho_id=module_ids[module_spec.api_name],
+            zoho_id=org.make_id(2175 + k),
             module_name=module_spec.module_name,
             singular_label=module_spec.singular,
             plural_label=module_spec.plural,
@@ -131,6 +135,20 @@ def _org_load(spec: OrgSpec, scale: str) -> SimOrg:
         )
         count = record_count(spec, module_spec, scale)
         _records_create(org, module, module_spec, k, ctx, range(count), cache=True)
+    for k, module_spec in enumerate(SUBFORM_MODULES, start=len(DATA_MODULES)):
+        module = SimModule.objects.create(
+            org=org,
+            api_name=module_spec.api_name,
+            zoho_id=org.make_id(2175 + k),
+            module_name=module_spec.module_name,
+            singular_label=module_spec.singular,
+            plural_label=module_spec.plural,
+            generated_type=module_spec.generated_type,
+            sequence_number=len(NON_API_MODULES) + k + 1,
+            layout_id=org.make_id(91055 + k),
+        )
+        layout = {"api_name": "Standard__s", "name": "Standard", "id": module.layout_id}
+        _fields_load(org, module, module_spec, k, module_ids, layout, profiles)
     return org
 
 
@@ -165,7 +183,7 @@ def _fields_load(
     module: SimModule,
     spec: ModuleSpec,
     k: int,
-    module_ids: dict[str, str],
+    module_ids: dict[str, str | None],
     layout: dict[str, str],
     profiles: list[dict[str, str]],
 ) -> None:

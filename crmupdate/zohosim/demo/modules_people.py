@@ -154,6 +154,26 @@ LEADS = ModuleSpec(
     ],
 )
 
+# The module behind the Leads subform field `Visits`. Zoho lists subform modules in Get
+# Modules (generated_type "subform") and serves their fields; each row points back to its
+# parent record through `Parent_Id`. Rows are only written through the parent record.
+VISITS = ModuleSpec(
+    "Visits",
+    "Visits",
+    "Visit",
+    "Visits",
+    generated_type="subform",
+    counts={"full": 0, "test": 0},
+    fields=[
+        F("Parent_Id", "Parent Id", "lookup", lookup_module="Leads", field_read_only=True),
+        C("Visit_Date", "Visit Date", "date"),
+        C("Purpose", "Purpose", "text", length=120),
+        C("Visit_Value", "Visit Value", "currency"),
+        F("Created_Time", "Created Time", "datetime", read_only=True, field_read_only=True),
+        F("Modified_Time", "Modified Time", "datetime", read_only=True, field_read_only=True),
+    ],
+)
+
 CONTACTS = ModuleSpec(
     "Contacts",
     "Contacts",
