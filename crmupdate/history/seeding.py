@@ -215,8 +215,8 @@ class RowMaker:
 
 def _summary(change: dict[str, Any]) -> str:
     if change["data_type"] == "multiselectpicklist" and not change["over_write"]:
-        return f"{change['label']} -> + {change['display']}"
-    return f"{change['label']} -> {change['display']}"
+        return f"{change['label']} → + {change['display']}"
+    return f"{change['label']} → {change['display']}"
 
 
 def _columns() -> list[Any]:

@@ -18,6 +18,7 @@ from crmupdate.massupdate.frozen.selectors import step_automation
 from crmupdate.massupdate.metadata import fields_for
 from crmupdate.massupdate.models import Draft
 from crmupdate.massupdate.names import name_fields, record_display_name
+from crmupdate.massupdate.pagelimits import page_cache_get_or_read
 from crmupdate.massupdate.planner import fields_per_call, plan_steps
 from crmupdate.massupdate.values import value_after, value_holds
 from crmupdate.massupdate.viewfilter import Effect, change_effect
@@ -90,7 +91,7 @@ def changes_sentence(changes: list[Change], count: int | None, view_name: str) -
     return f"{joined} {where}"
 
 
-def draft_preview(*, draft: Draft, member: Any) -> Preview:
+def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Preview:
     """The count of the view, a sample of its records with current and new values, and the
     warnings that apply. Calls Zoho (count and one page of records); raises ZohoError."""
     from crmupdate.accounts.services import zoho_client_for
@@ -98,15 +99,25 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
     changes = draft_changes(draft)
     module = draft.module_api_name
     client = zoho_client_for(member.user)
-    count = _count_or_none(client, module, draft.cvid)
+    count = page_cache_get_or_read(
+        key=f"count:{module}:{draft.cvid}",
+        read=lambda: _count_or_none(client, module, draft.cvid),
+        member=member,
+    )
     fields = fields_for(member, module)
     by_name = {f.api_name: f for f in fields}
     naming = name_fields(module, by_name)
     wanted = list(dict.fromkeys([*naming, *(c.api_name for c in changes)]))
-    page = client.get_records(module, cvid=draft.cvid, fields=wanted, per_page=SAMPLE_SIZE)
+    records = page_cache_get_or_read(
+        key=f"sample:{module}:{draft.cvid}:{','.join(wanted)}",
+        read=lambda: (
+            client.get_records(module, cvid=draft.cvid, fields=wanted, per_page=SAMPLE_SIZE).records
+        ),
+        member=member,
+    )
     sample = [
-        sample_row(module, record, changes, by_name, time_zone=member.time_zone)
-        for record in page.records[:SAMPLE_SIZE]
+        sample_row(module, record, changes, by_name, time_zone=member.time_zone, locale=locale)
+        for record in records[:SAMPLE_SIZE]
     ]
     Draft.objects.filter(pk=draft.pk).update(record_count=count)
     draft.record_count = count
@@ -118,7 +129,11 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
         steps=steps,
         sample=sample,
         view_notes=view_notes(
-            criteria=_criteria_or_none(client, module, draft.cvid),
+            criteria=page_cache_get_or_read(
+                key=f"criteria:{module}:{draft.cvid}",
+                read=lambda: _criteria_or_none(client, module, draft.cvid),
+                member=member,
+            ),
             changes=changes,
             fields=by_name,
             view_name=draft.view_name,
@@ -161,6 +176,7 @@ def sample_row(
     fields: dict[str, Field],
     *,
     time_zone: str | None,
+    locale: str | None = None,
 ) -> SampleRow:
     """One record of the sample: its name as Zoho shows it, and per change what it holds
     now, what it will hold, and whether that is no change at all."""
@@ -171,8 +187,9 @@ def sample_row(
         after = value_after(meta, current, change.value, over_write=change.over_write)
         cells.append(
             SampleCell(
-                now=display_value(meta, current, time_zone=time_zone),
-                after=display_value(meta, after, time_zone=time_zone),
+                # dates read as the person typed the new one (their locale)
+                now=display_value(meta, current, time_zone=time_zone, locale=locale),
+                after=display_value(meta, after, time_zone=time_zone, locale=locale),
                 holds=value_holds(meta, current, change.value, over_write=change.over_write),
             )
         )

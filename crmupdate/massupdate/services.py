@@ -63,6 +63,16 @@ def draft_save_input(*, draft: Draft, selected: list[str], raw: dict[str, Any]) 
     draft.save(update_fields=["selected_fields", "raw_input", "run_token", "updated_at"])
 
 
+def draft_set_view(*, draft: Draft, cvid: str, view_name: str) -> None:
+    """The changes now go to another view of the same module; a review of the old one
+    can no longer run, and its record count is asked again."""
+    draft.cvid = cvid
+    draft.view_name = view_name
+    draft.run_token = uuid.uuid4()
+    draft.record_count = None
+    draft.save(update_fields=["cvid", "view_name", "run_token", "record_count", "updated_at"])
+
+
 def draft_save_changes(
     *, draft: Draft, changes: list[Change], selected: list[str], raw: dict[str, Any]
 ) -> None:
@@ -201,6 +211,8 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
         **NO_ERROR,
     )
     if retried:
+        # From now on the worker sends with the token of the person who pressed the button.
+        MassUpdate.objects.filter(pk=update.pk).update(run_by=member.user)
         StepEvent.objects.create(
             step_id=step_id,
             kind="retry",
@@ -211,7 +223,9 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
 
 
 def massupdate_resume(*, update: MassUpdate, member: Any) -> int:
-    """Carry on with paused steps (after the person signed in again)."""
+    """Carry on with paused steps (after the person signed in again), from now on with the
+    Zoho token of the person who pressed the button."""
+    MassUpdate.objects.filter(pk=update.pk).update(run_by=member.user)
     resumed = steps_resume(
         update_id=update.pk, note=f"Resumed by {member.full_name or member.email}."
     )

@@ -15,11 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
-from crmupdate.massupdate import metadata, selectors, services
+from crmupdate.accounts.permissions import member_permissions_refresh
+from crmupdate.massupdate import metadata, selectors, services, units, viewcounts
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
 from crmupdate.massupdate.forms import (
@@ -30,6 +32,14 @@ from crmupdate.massupdate.forms import (
 )
 from crmupdate.massupdate.frozen import selectors as frozen_selectors
 from crmupdate.massupdate.frozen.retry import RetryRefused, records_retry_start
+from crmupdate.massupdate.locales import person_locale
+from crmupdate.massupdate.pagelimits import limited_page, page_reads_take
+from crmupdate.massupdate.permissions import (
+    ANY_MODULE,
+    may_change_run,
+    may_start,
+    refused_page,
+)
 from crmupdate.massupdate.review import draft_preview as review_preview
 from crmupdate.massupdate.undo.selectors import undo_entry_target
 from crmupdate.massupdate.undo.services import backup_choice_save
@@ -50,19 +60,36 @@ def _zoho_problem(error: ZohoError) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @team_required
+@limited_page
 def new(request: HttpRequest) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
+    if not member.may_mass_update_somewhere:  # say why, and spend no Zoho call on it
+        refusal = may_start(member=member, module_api_name="", module_label=ANY_MODULE)
+        if request.method == "POST":
+            return refused_page(request, refusal, title="You cannot start a mass update")
+        context["refusal"] = refusal.reason
+        return render(request, "massupdate/new.html", context)
     views_url = reverse("massupdate:new")
     try:
-        modules = metadata.modules_for(member)
+        offered = metadata.modules_for(member)
+        modules = [m for m in offered if member.may_mass_update(m.api_name)]
+        context["not_allowed"] = [m for m in offered if not member.may_mass_update(m.api_name)]
         module = (request.POST or request.GET).get("module", "")
         chosen = next((m for m in modules if m.api_name == module), None)
+        refused = next((m for m in context["not_allowed"] if m.api_name == module), None)
+        if refused is not None:
+            decision = may_start(
+                member=member, module_api_name=refused.api_name, module_label=refused.plural_label
+            )
+            return refused_page(request, decision, title="You cannot mass update this module")
         views = metadata.views_for(member, chosen.api_name) if chosen else None
     except ZohoError as error:
         context.update(_zoho_problem(error))
         return render(request, "massupdate/new.html", context)
-    if request.method == "POST" and "cvid" in request.POST:
+    # "Continue" with the module's views on screen (no view ticked sends no cvid at all).
+    picking = "cvid" in request.POST or (module and request.POST.get("views_for") == module)
+    if request.method == "POST" and picking:
         form = ModuleViewForm(request.POST, modules=modules, views=views, views_url=views_url)
         if form.is_valid() and chosen is not None:
             draft = services.draft_create(
@@ -79,18 +106,73 @@ def new(request: HttpRequest) -> HttpResponse:
             initial={"module": module}, modules=modules, views=views, views_url=views_url
         )
     context.update(form=form, module=chosen, views=views)
+    if chosen is not None:
+        # The page never waits for Zoho's counts: it shows those remembered and fetches the
+        # others right after loading (or at once, without JavaScript, on "Show counts").
+        counting = (
+            viewcounts.view_counts_fetch
+            if request.GET.get("counts")
+            else (viewcounts.view_counts_remembered)
+        )
+        try:
+            counts = counting(member=member, module=chosen.api_name, cvids=_cvids(form))
+        except ZohoError as error:
+            context.update(_zoho_problem(error))
+            counts = {}
+        context["picker"] = viewcounts.picker_groups(form.view_groups, counts)
+        context["counts_missing"] = any(not c.known for c in counts.values())
     template = "massupdate/new.html"
     if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
         template += "#view_picker"
     return render(request, template, context)
 
 
+def _cvids(form: ModuleViewForm) -> list[str]:
+    return [v.id for group in form.view_groups for v in group.views]
+
+
+@require_GET
+@team_required
+def view_counts(request: HttpRequest) -> HttpResponse:
+    """The record counts of a module's views, as out-of-band pieces of the view picker."""
+    member = request.member  # type: ignore[attr-defined]
+    try:
+        module = metadata.module_for(member, request.GET.get("module", ""))
+        views = metadata.views_for(member, module.api_name) if module else None
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise
+        return HttpResponse(status=204)  # the picker works on without counts
+    if module is None:
+        return HttpResponse(status=204)
+    form = ModuleViewForm(modules=[module], views=views)
+    counts = viewcounts.view_counts_fetch(member=member, module=module.api_name, cvids=_cvids(form))
+    context = {"counts": list(counts.values())}
+    return render(request, "massupdate/new.html#view_counts", context)
+
+
 @require_POST
 @team_required
+@limited_page
 def refresh_metadata(request: HttpRequest) -> HttpResponse:
     module = request.POST.get("module", "")
-    metadata.metadata_forget(team=request.team, module=module)  # type: ignore[attr-defined]
-    messages.success(request, "Modules, views and fields will be read again from Zoho.")
+    member = request.member  # type: ignore[attr-defined]
+    if module:
+        try:
+            cvids = [v.id for v in metadata.views_for(member, module).views if v.id]
+        except (ZohoError, ValueError):
+            cvids = []
+        viewcounts.view_counts_forget(member=member, module=module, cvids=cvids)
+    metadata.metadata_forget(team=member.team, module=module)
+    page_reads_take(member=member, calls=3)  # the person, their profile, the administrators
+    try:
+        member_permissions_refresh(member=member)
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise  # the accounts middleware sends the person through sign-in and back
+        messages.error(request, _("Zoho could not tell your permissions just now: try again soon."))
+    else:
+        messages.success(request, _("Your permissions, modules, views and fields are read again."))
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(back)
@@ -99,35 +181,37 @@ def refresh_metadata(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @team_required
+@limited_page
 def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
-        messages.info(request, "These changes were already run. Here is how it went.")
+        messages.info(request, _("These changes were already run. Here is how it went."))
         return redirect("massupdate:detail", pk=draft.update_id)
+    if refused := _draft_refusal(request, draft):
+        return refused
     context: dict[str, Any] = {"draft": draft}
     try:
         offered = offered_fields(metadata.fields_for(member, draft.module_api_name))
     except ZohoError as error:
         context.update(_zoho_problem(error))
         return render(request, "massupdate/changes.html", context)
-    zone = member.time_zone
+    views = _views_or_none(member, draft.module_api_name)
+    kwargs = _changes_form_kwargs(request, offered, draft.selected_fields)
+    focus = ""
     if request.method == "GET":
-        form = ChangesForm(
-            offered=offered,
-            selected=draft.selected_fields,
-            time_zone=zone,
-            initial=initial_from_raw(draft.raw_input, offered),
-        )
+        form = ChangesForm(**kwargs, initial=initial_from_raw(draft.raw_input, offered))
     else:
         action = request.POST.get("action", "review")
         selected = request.POST.getlist("field")
         if action == "add" and request.POST.get("add_field"):
-            selected.append(request.POST["add_field"])
+            focus = request.POST["add_field"]
+            selected.append(focus)
         elif action.startswith("remove:"):
             selected = [s for s in selected if s != action.removeprefix("remove:")]
+        kwargs = _changes_form_kwargs(request, offered, selected)
         if action == "review":
-            form = ChangesForm(request.POST, offered=offered, selected=selected, time_zone=zone)
+            form = ChangesForm(request.POST, **kwargs)
             if form.is_valid():
                 services.draft_save_changes(
                     draft=draft,
@@ -138,32 +222,99 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
                 return redirect("massupdate:review", draft_id=draft.public_id)
         else:
             raw = raw_input_from(request.POST, selected)
-            form = ChangesForm(
-                offered=offered,
-                selected=selected,
-                time_zone=zone,
-                initial=initial_from_raw(raw, offered),
-            )
+            form = ChangesForm(**kwargs, initial=initial_from_raw(raw, offered))
             services.draft_save_input(draft=draft, selected=form.selected, raw=raw)
-    context["form"] = form
+            if action == "view":
+                _change_view(request, draft, views)
+                return redirect("massupdate:changes", draft_id=draft.public_id)
+            if action == "refresh":  # what was typed is kept in the draft, read back below
+                metadata.metadata_forget(team=member.team, module=draft.module_api_name)
+                cvids = [v.id for v in views.views if v.id] if views is not None else []
+                viewcounts.view_counts_forget(
+                    member=member, module=draft.module_api_name, cvids=cvids
+                )
+                messages.success(request, _("Fields and views were read again from Zoho."))
+                return redirect("massupdate:changes", draft_id=draft.public_id)
+    form.focus_on(focus)
+    context.update(form=form, view_options=_view_options(member, draft, views))
     template = "massupdate/changes.html"
     if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
         template += "#changes_form"
     return render(request, template, context)  # invalid forms too: 200, so htmx swaps them
 
 
+def _changes_form_kwargs(request: HttpRequest, offered: list[Any], selected: list[str]) -> Any:
+    member = request.member  # type: ignore[attr-defined]
+    chosen = set(selected)
+    money = any(f.data_type == "currency" and f.api_name in chosen for f in offered)
+    return {
+        "offered": offered,
+        "selected": selected,
+        "time_zone": member.time_zone,
+        "locale": person_locale(request),
+        "currency_symbol": units.org_currency_symbol(member=member) if money else "",
+    }
+
+
+def _views_or_none(member: Any, module: str) -> Any:
+    """The module's views for "change view"; without them the changes page works on."""
+    try:
+        return metadata.views_for(member, module)
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise
+        return None
+
+
+def _change_view(request: HttpRequest, draft: Any, views: Any) -> None:
+    cvid = request.POST.get("cvid", "")
+    found = views.views if views is not None else []
+    view = next((v for v in found if v.id and v.id == cvid), None)
+    if view is None:
+        messages.error(request, _("Choose a view from the list."))
+    elif view.id != draft.cvid:
+        services.draft_set_view(draft=draft, cvid=view.id, view_name=view.display_value)
+        messages.success(
+            request,
+            _("The changes now apply to the view %(view)s.") % {"view": view.display_value},
+        )
+
+
+def _view_options(member: Any, draft: Any, views: Any) -> list[tuple[str, str]]:
+    """(id, "name (about N records)") for the "change view" list, counts as remembered."""
+    if views is None:
+        return []
+    ids = [v.id for v in views.views if v.id]
+    counts = viewcounts.view_counts_remembered(
+        member=member, module=draft.module_api_name, cvids=ids
+    )
+    options = []
+    for view in views.views:
+        if view.id:
+            text = counts[view.id].text
+            options.append(
+                (view.id, f"{view.display_value} ({text})" if text else view.display_value)
+            )
+    return options
+
+
 @require_GET
 @team_required
+@limited_page
 def review(request: HttpRequest, draft_id: str) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
         return redirect("massupdate:detail", pk=draft.update_id)
+    if refused := _draft_refusal(request, draft):
+        return refused
     if not draft.changes:
         return redirect("massupdate:changes", draft_id=draft.public_id)
     context: dict[str, Any] = {"draft": draft}
     try:
-        context["preview"] = review_preview(draft=draft, member=member)
+        context["preview"] = review_preview(
+            draft=draft, member=member, locale=person_locale(request)
+        )
     except ZohoError as error:
         context.update(_zoho_problem(error))
     return render(request, "massupdate/review.html", context)
@@ -174,6 +325,8 @@ def review(request: HttpRequest, draft_id: str) -> HttpResponse:
 def run(request: HttpRequest, draft_id: str) -> HttpResponse:
     member = request.member  # type: ignore[attr-defined]
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
+    if not draft.update_id and (refused := _draft_refusal(request, draft)):
+        return refused
     backup_choice_save(draft=draft, data=request.POST)  # before the worker can look for it
     try:
         update = services.massupdate_run(
@@ -185,6 +338,17 @@ def run(request: HttpRequest, draft_id: str) -> HttpResponse:
     return redirect("massupdate:detail", pk=update.pk)
 
 
+def _draft_refusal(request: HttpRequest, draft: Any) -> HttpResponse | None:
+    decision = may_start(
+        member=request.member,  # type: ignore[attr-defined]
+        module_api_name=draft.module_api_name,
+        module_label=draft.module_label,
+    )
+    if decision:
+        return None
+    return refused_page(request, decision, title="You cannot run this mass update")
+
+
 def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
     zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
@@ -193,6 +357,7 @@ def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse
         "update": update,
         "steps": steps,
         "viewer_zone": zone,
+        "may_retry": may_change_run(member=request.member, update=update, action="retry"),  # type: ignore[attr-defined]
         "outcome": frozen_selectors.update_outcome(update, steps),
         "failures": frozen_selectors.failures_page(update, request.GET.get("records")),
     }
@@ -220,6 +385,9 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
 @team_required
 def retry(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    decision = may_change_run(member=request.member, update=update, action="retry")  # type: ignore[attr-defined]
+    if not decision:
+        return refused_page(request, decision, title="You cannot send this step again")
     if services.step_retry(update=update, step_id=step_id, member=request.member):  # type: ignore[attr-defined]
         messages.success(request, "The step is being sent to Zoho again.")
     return redirect(reverse("massupdate:detail", kwargs={"pk": update.pk}))
@@ -229,6 +397,9 @@ def retry(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
 @team_required
 def resume(request: HttpRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    decision = may_change_run(member=request.member, update=update, action="resume")  # type: ignore[attr-defined]
+    if not decision:
+        return refused_page(request, decision, title="You cannot resume this update")
     if services.massupdate_resume(update=update, member=request.member):  # type: ignore[attr-defined]
         messages.success(request, "The update carries on where it stopped.")
     return redirect("massupdate:detail", pk=update.pk)
@@ -265,6 +436,9 @@ def failures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @team_required
 def retry_records(request: HttpRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    decision = may_change_run(member=request.member, update=update, action="retry")  # type: ignore[attr-defined]
+    if not decision:
+        return refused_page(request, decision, title="You cannot retry these records")
     try:
         records_retry_start(update=update, member=request.member)  # type: ignore[attr-defined]
     except RetryRefused as refused:

@@ -28,6 +28,7 @@ from crmupdate.zoho.transport import (
     RetryPolicy,
     Transport,
     ZohoResponse,
+    credits_remaining,
     crm_error,
     error_from_entry,
     first_data_entry,
@@ -41,6 +42,7 @@ from crmupdate.zoho.types import (
     MassUpdateScheduled,
     Module,
     Org,
+    Profile,
     RecordPage,
     RecordResult,
     User,
@@ -68,12 +70,16 @@ class ZohoClient:
         session: requests.Session | None = None,
         read_attempts: int = DEFAULT_READ_ATTEMPTS,
         sleep: Callable[[float], None] = time.sleep,
+        on_credits: Callable[[int], None] | None = None,
     ) -> None:
+        """`on_credits(n)` is called whenever Zoho reports the organisation's remaining API
+        credits (X-API-CREDITS-REMAINING, sent only once half the day's credits are used)."""
         if not _API_VERSION.fullmatch(api_version):
             raise ValueError(f"Zoho API version must look like 'v2' or 'v2.1', not {api_version!r}")
         self.api_domain = api_domain.rstrip("/")
         self.api_version = api_version
         self._access_token = access_token
+        self._on_credits = on_credits
         self._transport = Transport(
             timeout=timeout, session=session, read_attempts=read_attempts, sleep=sleep
         )
@@ -157,6 +163,17 @@ class ZohoClient:
             raise _malformed("Zoho did not return the organisation's details.")
         return Org.from_api(orgs[0])
 
+    def get_profile(self, profile_id: str) -> Profile:
+        """One profile with its `permissions_details` (Zoho sends them only for a single
+        profile). Needs scope ZohoCRM.settings.profiles.READ. Zoho: Profiles API,
+        https://www.zoho.com/crm/developer/docs/api/v2/get-profiles.html"""
+        if not profile_id.isdigit():
+            raise ValueError(f"not a Zoho profile id: {profile_id!r}")
+        profiles = _objects(self._get(f"settings/profiles/{profile_id}"), "profiles")
+        if not profiles:
+            raise _malformed("Zoho did not return the profile's permissions.")
+        return Profile.from_api(profiles[0])
+
     # --- records ---------------------------------------------------------------------------
 
     def get_records(
@@ -223,9 +240,12 @@ class ZohoClient:
 
     def count_records(self, module: str, *, cvid: str) -> int:
         """How many records a custom view holds (Zoho refreshes this within 1-10 minutes).
-        Zoho: Record Count,
+        Zoho has no Record Count API in v2: it exists from v2.1 on, so with v2 configured
+        this one call goes to v2.1 (same token, same domain). Zoho: Record Count,
         https://www.zoho.com/crm/developer/docs/api/v7/module_record_count.html"""
-        body = self._get(f"{_module(module)}/actions/count", {"cvid": str(cvid)})
+        version = self.api_version if _version_number(self.api_version) >= 2.1 else "v2.1"
+        path = f"/crm/{version}/{_module(module)}/actions/count"
+        body = self._get(path, {"cvid": str(cvid)})
         if body is None:
             return 0
         try:
@@ -317,6 +337,8 @@ class ZohoClient:
     # --- plumbing --------------------------------------------------------------------------
 
     def _url(self, path: str) -> str:
+        if path.startswith("/crm/"):  # a call pinned to its own API version
+            return f"{self.api_domain}{path}"
         return f"{self.api_domain}/crm/{self.api_version}/{path}"
 
     def _headers(self) -> dict[str, str]:
@@ -326,12 +348,13 @@ class ZohoClient:
         response = self._transport.request(
             "GET", self._url(path), policy=RetryPolicy.READ, params=params, headers=self._headers()
         )
+        self._credits_seen(response)
         return response.body
 
     def _write(self, method: str, path: str, body: dict[str, Any]) -> ZohoResponse:
         # A 4xx whose data[] holds one error per record is still a per-record answer (Zoho's
         # OpenAPI files describe "all failed" that way), so it is returned, not raised.
-        return self._transport.request(
+        response = self._transport.request(
             method,
             self._url(path),
             policy=RetryPolicy.WRITE,
@@ -339,6 +362,13 @@ class ZohoClient:
             headers=self._headers(),
             map_error=_per_record_answer_or_crm_error,
         )
+        self._credits_seen(response)
+        return response
+
+    def _credits_seen(self, response: ZohoResponse) -> None:
+        remaining = credits_remaining(response)
+        if remaining is not None and self._on_credits is not None:
+            self._on_credits(remaining)
 
 
 def _per_record_answer_or_crm_error(status: int, body: dict[str, Any] | None) -> ZohoError | None:
@@ -383,6 +413,10 @@ def _module(module: str) -> str:
     if not _MODULE_API_NAME.fullmatch(module or ""):
         raise ValueError(f"not a Zoho module API name: {module!r}")
     return module
+
+
+def _version_number(version: str) -> float:
+    return float(version.removeprefix("v"))
 
 
 def _objects(body: Mapping[str, Any] | None, key: str) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from crmupdate.massupdate.metadata import Kind
 from crmupdate.massupdate.models import Draft, MassUpdate, MetadataCache, Step
+from tests.accounts.zoho_fakes import PROFILE_ID, ZohoPerson, current_user_body, profile_body
 from tests.massupdate.conftest import (
     CRM,
     CVID,
@@ -90,10 +91,12 @@ def test_choosing_a_module_loads_its_views_grouped_default_first(signed_in, zoho
     mock_metadata(zoho_api)
     page = signed_in.get("/updates/new/?module=Leads", HTTP_HX_REQUEST="true").content.decode()
     assert page.lstrip().startswith('<div id="view-picker"')  # only the fragment
-    assert '<label for="id_cvid">Custom view</label>' in page
-    first = page.index("Open leads (default view)")
-    assert first < page.index('<optgroup label="Public Views">')
-    assert '<optgroup label="Created By Me">' in page
+    assert "<legend>Custom view</legend>" in page
+    public = page.index(">Public Views</p>")
+    assert public < page.index('<label for="view-3">Open leads <span class="muted">(default view)')
+    assert page.index('for="view-3"') < page.index('for="view-1"')
+    assert ">Created By Me</p>" in page
+    assert "checked" not in page  # nobody's view is chosen for them
     assert "/crm/v2/settings/custom_views?module=Leads" in zoho_api.calls[-1].request.url
 
 
@@ -119,14 +122,29 @@ def test_a_warm_cache_makes_no_zoho_calls(signed_in, zoho_api):
     assert len(zoho_api.calls) == calls
 
 
-def test_refresh_from_zoho_reads_metadata_again(signed_in, zoho_api):
+def test_refresh_from_zoho_reads_permissions_and_metadata_again(signed_in, member, zoho_api):
     mock_metadata(zoho_api)
+    person = ZohoPerson(profile="Sales Operations", mass_update_modules=("Deals",))
+    zoho_api.get(f"{CRM}/users", json=current_user_body(person))
+    zoho_api.get(f"{CRM}/settings/profiles/{PROFILE_ID}", json=profile_body(person))
     signed_in.get("/updates/new/?module=Leads")
     signed_in.post(
-        "/updates/new/refresh/", {"module": "Leads", "next": "/updates/new/?module=Leads"}
+        "/updates/new/refresh/", {"module": "Leads", "next": "/updates/new/?module=Deals"}
     )
-    signed_in.get("/updates/new/?module=Leads")
-    assert len(zoho_api.calls) == 4
+    page = signed_in.get("/updates/new/").content.decode()
+
+    sent = [c.request.url.split("?")[0].removeprefix(CRM) for c in zoho_api.calls]
+    assert sent == [
+        "/settings/modules",
+        "/settings/custom_views",
+        "/users",
+        f"/settings/profiles/{PROFILE_ID}",
+        "/users",  # the organisation's administrators, named when someone must ask them
+        "/settings/modules",
+    ]
+    member.refresh_from_db()
+    assert member.mass_update_modules == ["Deals"] and member.permissions_known
+    assert "your Zoho profile does not have the Mass Update permission there: Leads" in page
 
 
 def test_a_zoho_failure_on_the_new_page_is_explained(signed_in, zoho_api):
@@ -189,7 +207,7 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
          "value__No_of_Employees": "1000", "value__Lead_Source": "Houston Showroom"},
     )  # fmt: skip
     assert response["Location"] == f"/updates/drafts/{draft.public_id}/review/"
-    zoho_api.get(f"{CRM}/Leads/actions/count", json={"count": 1243})
+    zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 1243})
     zoho_api.remove(responses.GET, RECORD_READS)  # the review reads them: answered here
     zoho_api.get(f"{CRM}/Leads", json={"data": [
         {"id": "9001", "Last_Name": "Acme", "No_of_Employees": 12,
@@ -220,7 +238,7 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
 def test_a_view_over_fifty_thousand_records_cannot_run(signed_in, member, zoho_api):
     mock_metadata(zoho_api)
     draft = make_draft(member, [change("No_of_Employees", 1000)], count=None)
-    zoho_api.get(f"{CRM}/Leads/actions/count", json={"count": 61250})
+    zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 61250})
     zoho_api.remove(responses.GET, RECORD_READS)  # the review reads them: answered here
     zoho_api.get(f"{CRM}/Leads", json={"data": [], "info": {}})
     page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
@@ -375,7 +393,7 @@ def test_review_works_when_zoho_cannot_count_the_view(signed_in, member, zoho_ap
     mock_metadata(zoho_api)
     draft = make_draft(member, [change("No_of_Employees", 1000, label="No. of Employees")])
     zoho_api.get(
-        f"{CRM}/Leads/actions/count",
+        f"{CRM}.1/Leads/actions/count",
         json={"code": "INVALID_URL_PATTERN", "details": {},
               "message": "Please check if the URL trying to access is a correct one",
               "status": "error"},

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from crmupdate.massupdate.explanations import Explanation, explain
+from crmupdate.massupdate.permissions import ANY_MODULE, administrators_text, may_start
 from crmupdate.massupdate.selectors import updates_recent
 
 register = template.Library()
@@ -38,3 +39,16 @@ def step_explanation(step: Any) -> Explanation:
 @register.filter
 def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@register.simple_tag
+def permission_note(member: Any) -> str:
+    """Why this person cannot start mass updates (for the dashboard), or "" when they can."""
+    if member is None or member.may_mass_update_somewhere:
+        return ""
+    return may_start(member=member, module_api_name="", module_label=ANY_MODULE).reason
+
+
+@register.simple_tag
+def administrators_of(team: Any) -> str:
+    return administrators_text(team) if team is not None else ""

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('massupdate', '0003_rows_carry_due_time_and_claim'),
+        ('massupdate', '0004_run_by_and_per_user_views'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
