@@ -78,11 +78,25 @@ def records_answer(mocked: responses_lib.RequestsMock, request: Any) -> tuple[in
 @pytest.fixture
 def zoho_api():
     """Zoho mocked at the HTTP seam. Reads of the view's records (made when an update starts)
-    and by id are answered by `records_answer`; `zoho_api.remove(GET, RECORD_READS)` for a
-    test that answers them itself."""
+    and by id are answered by `records_answer`, unless the test registers its own answer."""
     with responses_lib.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        mocked.add_callback(
-            responses_lib.GET, RECORD_READS, callback=lambda r: records_answer(mocked, r)
+        default: list[Any] = []
+
+        def unanswered(request: Any) -> tuple[bool, str]:
+            """Only reads the test has not registered an answer for itself."""
+            others = [
+                r for r in mocked.registered()
+                if r not in default and r.method == "GET" and r.matches(request)[0]
+            ]  # fmt: skip
+            return not others, "answered by the test"
+
+        default.append(
+            mocked.add_callback(
+                responses_lib.GET,
+                RECORD_READS,
+                callback=lambda r: records_answer(mocked, r),
+                match=[unanswered],
+            )  # fmt: skip
         )
         yield mocked
 
