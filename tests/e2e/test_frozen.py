@@ -24,10 +24,10 @@ NEW = {
 }
 
 
-def open_deals_form(page, base_url):
+def open_deals_form(page, base_url, cvid):
     page.goto(f"{base_url}/updates/new/")
     page.get_by_label("Module").select_option(label="Deals")
-    page.get_by_label("Custom view").select_option(label="Open deals")
+    page.locator(f"#view-{cvid}").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="What should change?")).to_be_visible()
 
@@ -52,7 +52,7 @@ def test_open_deals_with_five_fields_changes_exactly_the_deals_frozen_at_start(
 ):
     page = signed_in_page
     frozen = {r.record_id for r in sim.view_records("Deals", "Open deals")}
-    open_deals_form(page, live_server.url)
+    open_deals_form(page, live_server.url, sim.view_id("Deals", "Open deals"))
     add_field(page, "Stage").select_option(label="Closed Won")
     add_field(page, "Probability (%)").fill("100")
     add_field(page, "Closing Date").fill("2026-12-31")
@@ -111,7 +111,7 @@ def test_deals_not_changed_are_named_listed_in_a_csv_and_retried_once_released(
     in_view = sim.view_records("Deals", "Open deals")
     stuck = [r for r in in_view if r.locked or r.not_approved or r.blueprint_field == "Stage"]
     assert any(r.locked for r in stuck) and any(r.blueprint_field for r in stuck)
-    open_deals_form(page, live_server.url)
+    open_deals_form(page, live_server.url, sim.view_id("Deals", "Open deals"))
     add_field(page, "Stage").select_option(label="Closed Won")
     page.get_by_role("button", name="Review changes", exact=True).last.click()
     page.get_by_role("button", name="Run mass update").click()
