@@ -17,7 +17,7 @@ from crmupdate.accounts.backends import CONSENT_SESSION_KEY
 from crmupdate.accounts.failures import SignInFailed
 from crmupdate.accounts.models import ZohoConnection
 from crmupdate.accounts.services import AccountConflict, SignIn, account_save_signin
-from crmupdate.massupdate.locales import SESSION_KEY as LOCALE_SESSION_KEY
+from crmupdate.locales import SESSION_KEY as LOCALE_SESSION_KEY
 
 
 def require_allowed_org(backend: Any, response: dict[str, Any], *args: Any, **kwargs: Any) -> None:
