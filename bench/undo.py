@@ -108,10 +108,11 @@ def main() -> int:
     (ROOT / "var").mkdir(exist_ok=True)
     call_command("migrate", verbosity=0)
 
-    from crmupdate.massupdate import services
+    from crmupdate.massupdate import metadata, services
     from crmupdate.massupdate.fieldforms import Change
+    from crmupdate.massupdate.frozen.models import FrozenView
     from crmupdate.massupdate.models import MassUpdate
-    from crmupdate.massupdate.undo.models import Backup, Undo
+    from crmupdate.massupdate.undo.models import Undo
     from crmupdate.massupdate.undo.services import backup_choice_save, undo_start
     from crmupdate.zohosim.demo.load import big_view_ensure, demo_load
     from crmupdate.zohosim.models import ApiCall, SimCreditUsage, SimRecord, SimView
@@ -142,11 +143,14 @@ def main() -> int:
                                   cvid=view.zoho_id, view_name=VIEW)  # fmt: skip
     services.draft_save_changes(draft=draft, changes=[change], selected=[], raw={})
     backup_choice_save(draft=draft, data={"backup_offered": "1", "keep_backup": "on"})
+    metadata.fields_for(member, "Leads")  # as the review does: the update knows the name fields
     first_call = ApiCall.objects.order_by("-id").values_list("id", flat=True).first() or 0
     update = services.massupdate_run(draft=draft, member=member, run_token=str(draft.run_token))
     work(lambda: MassUpdate.objects.get(pk=update.pk).finished, "the mass update")
-    backup = Backup.objects.get(update=update)
-    backup_reads = ApiCall.objects.filter(id__gt=first_call, method="GET", path__endswith="/Leads")
+    backup = FrozenView.objects.get(update=update)
+    backup_reads = ApiCall.objects.filter(
+        id__gt=first_call, method="GET", path__endswith="/Leads", query__contains="cvid="
+    )
     backup_calls = backup_reads.count()
     backup_seconds = (backup.completed_at - backup.started_at).total_seconds()
     update.refresh_from_db()
@@ -188,9 +192,9 @@ def main() -> int:
 
 
 def _backup_bytes(backup: object) -> int:
-    from crmupdate.massupdate.undo.models import BackupChunk
+    from crmupdate.massupdate.frozen.models import FrozenChunk
 
-    return sum(len(bytes(p)) for p in BackupChunk.objects.filter(backup=backup).values_list(
+    return sum(len(bytes(p)) for p in FrozenChunk.objects.filter(frozen=backup).values_list(
         "payload", flat=True))  # fmt: skip
 
 

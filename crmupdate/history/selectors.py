@@ -30,9 +30,10 @@ from crmupdate.accounts.models import Member
 from crmupdate.history.cursors import MAX_ID, Cursor
 from crmupdate.history.filters import HistoryFilters
 from crmupdate.history.rows import HistoryRow, row_present
+from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
 from crmupdate.massupdate.statuses import update_status_label
-from crmupdate.massupdate.undo.models import Backup, BackupStatus, Undo
+from crmupdate.massupdate.undo.models import Undo
 from crmupdate.massupdate.undo.selectors import CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE
 
 PAGE_SIZE = 25
@@ -152,38 +153,37 @@ def _rows(conditions: list[str], params: list[Any], *, order: str, limit: int) -
     columns as `Subquery` annotations) took 1.5 to 3 ms a page, longer than PostgreSQL took
     to plan and run it, and the page's budget is twice a bare signed-in page (about 9 ms).
     The undo columns are correlated look-ups that PostgreSQL runs only for the rows the LIMIT
-    keeps: the update's undo, if any, and what its backups allow. Only the backups of steps
-    that reached Zoho and finished count; of those, the ones kept (complete or expired)
-    decide: undo is available when every kept backup is complete and not past its expiry,
-    else they have expired; with such steps but none kept, the backup is incomplete. This is
-    the rule `undo_state` applies to one update.
+    keeps: the update's undo, if any, and what its kept values allow (the records read when it
+    started, when the review's box was ticked). With a step that reached Zoho and finished,
+    undo is available when they are complete and not past their expiry, else they have
+    expired or are incomplete; NULL when no values were kept or no step ran. This is the rule
+    `undo_state` applies to one update.
 
     Two columns need converting as the ORM would: SQLite returns date-times as text (UTC),
     and both databases return JSON as text (Django asks psycopg not to parse it).
     """
     table = MassUpdate._meta.db_table
-    undo, backup, step = Undo._meta.db_table, Backup._meta.db_table, Step._meta.db_table
+    undo, frozen, step = Undo._meta.db_table, FrozenView._meta.db_table, Step._meta.db_table
     sql = f"""
         SELECT {", ".join(ROW_COLUMNS)},
           (SELECT u.status FROM {undo} u WHERE u.update_id = {table}.id),
           (SELECT CASE
-              WHEN SUM(CASE WHEN b.status IN (%s, %s) THEN 1 ELSE 0 END) > 0 THEN
-                CASE WHEN SUM(CASE WHEN b.status = %s OR (b.status = %s AND b.expires_at <= %s)
-                                   THEN 1 ELSE 0 END) = 0
-                     THEN '{CELL_AVAILABLE}' ELSE '{CELL_EXPIRED}' END
-              WHEN COUNT(*) > 0 THEN '{CELL_INCOMPLETE}'
+              WHEN f.status = %s OR (f.status = %s AND f.expires_at <= %s) THEN '{CELL_EXPIRED}'
+              WHEN f.status = %s THEN '{CELL_AVAILABLE}'
+              ELSE '{CELL_INCOMPLETE}'
            END
-           FROM {backup} b JOIN {step} s ON s.id = b.step_id
-           WHERE b.update_id = {table}.id AND s.job_id <> '' AND s.status IN (%s, %s))
+           FROM {frozen} f
+           WHERE f.update_id = {table}.id AND f.keep_values
+             AND EXISTS (SELECT 1 FROM {step} s WHERE s.update_id = {table}.id
+                         AND (s.job_id <> '' OR s.ids_done > 0) AND s.status IN (%s, %s)))
         FROM {table} WHERE {" AND ".join(conditions)}
         ORDER BY created_at {order}, id {order} LIMIT %s
     """  # noqa: S608  (our table and column names; values are parameters)
     undo_params = [
-        BackupStatus.COMPLETE.value,
-        BackupStatus.EXPIRED.value,
-        BackupStatus.EXPIRED.value,
-        BackupStatus.COMPLETE.value,
+        FrozenStatus.EXPIRED.value,
+        FrozenStatus.COMPLETE.value,
         _datetime(timezone.now()),
+        FrozenStatus.COMPLETE.value,
         StepStatus.COMPLETED.value,
         StepStatus.FAILED.value,
     ]

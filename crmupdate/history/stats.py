@@ -12,7 +12,8 @@ are not counted as updates).
 
 Zoho calls: the app does not log every call it makes to Zoho. What the history tables record
 is each sending of a step (one mass-update call each), the status checks Zoho answered, the
-calls a backup took and the reads and writes of undos. Their sum is what is shown, as "about":
+calls reading an update's records took (and checking them by id, and by-id steps) and
+the reads and writes of undos. Their sum is what is shown, as "about":
 metadata, view counts and failed status checks are not in it.
 """
 
@@ -30,7 +31,7 @@ from django.utils import timezone
 
 from crmupdate.massupdate.models import (
     FINISHED_UPDATE_STATUSES,
-    Backup,
+    FrozenView,
     MassUpdate,
     Step,
     StepEvent,
@@ -211,8 +212,9 @@ def team_work_compute(*, team: Any, zone: ZoneInfo, today: dt.date) -> TeamWork:
     sendings = StepEvent.objects.filter(step__team=team, kind="sending", created_at__gte=since)
     _add(per_week, _per_week(sendings.order_by(), "created_at", zone, zoho_calls=Count("id")))
     steps = Step.objects.filter(team=team, created_at__gte=since).order_by()
-    _add(per_week, _per_week(steps, "created_at", zone, zoho_calls=Sum("poll_count")))
-    backups = Backup.objects.filter(team=team, started_at__gte=since).order_by()
+    step_calls = Sum(F("poll_count") + F("ids_calls") + F("verify_calls"))
+    _add(per_week, _per_week(steps, "created_at", zone, zoho_calls=step_calls))
+    backups = FrozenView.objects.filter(team=team, started_at__gte=since).order_by()
     _add(per_week, _per_week(backups, "started_at", zone, zoho_calls=Sum("api_calls")))
 
     weeks = [

@@ -87,12 +87,17 @@ class MassUpdate(models.Model):
         max_length=30, choices=UpdateStatus.choices, default=UpdateStatus.QUEUED
     )
     record_count = models.IntegerField(null=True, blank=True)  # the view's count at review
+    # The records the update acts on, read when it starts (see frozen.models.FrozenView).
+    frozen_count = models.IntegerField(null=True, blank=True)
     step_count = models.PositiveSmallIntegerField(default=1)
-    # Zoho's counts, summed over the steps.
+    # Per record of the frozen set, once known: total = frozen count; updated = changed by
+    # every step; failed = not changed by some step; deleted = gone from Zoho since; not
+    # updated = not reached yet. While a view job runs: that job's counts.
     total_count = models.IntegerField(default=0)
     updated_count = models.IntegerField(default=0)
     not_updated_count = models.IntegerField(default=0)
     failed_count = models.IntegerField(default=0)
+    deleted_count = models.IntegerField(default=0)
     last_error_code = models.CharField(max_length=80, blank=True)
     last_error_explanation = models.TextField(blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")  # the creator's, for display
@@ -114,6 +119,11 @@ class MassUpdate(models.Model):
         return self.status in FINISHED_UPDATE_STATUSES
 
 
+class StepMode(models.TextChoices):
+    VIEW = "view", "Zoho's mass update job on the view"
+    IDS = "ids", "Record by record"
+
+
 class Step(WorkRow):  # due_at, claimed_by, claim_expires_at
     update = models.ForeignKey(MassUpdate, on_delete=models.CASCADE, related_name="steps")
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
@@ -123,6 +133,15 @@ class Step(WorkRow):  # due_at, claimed_by, claim_expires_at
     changes = models.JSONField(default=list)
     request_data = models.JSONField(default=dict)  # the `data[0]` object sent to Zoho
     over_write = models.BooleanField(null=True, blank=True)
+    # The first step runs as Zoho's job on the view; later ones on the frozen ids.
+    mode = models.CharField(max_length=4, choices=StepMode.choices, default=StepMode.VIEW)
+    ids_done = models.PositiveIntegerField(default=0)  # ids mode: frozen records sent so far
+    verify_done = models.PositiveIntegerField(default=0)  # frozen records read back so far
+    retry_ids = models.JSONField(default=list, blank=True)  # read back without the new value
+    retry_done = models.PositiveIntegerField(default=0)  # of retry_ids, sent again so far
+    ids_calls = models.PositiveIntegerField(default=0)  # ids-mode calls (step and retries)
+    verify_calls = models.PositiveIntegerField(default=0)  # reads by id after the job
+    deleted_count = models.IntegerField(default=0)
     status = models.CharField(max_length=20, choices=StepStatus.choices, default=StepStatus.PENDING)
     zoho_status = models.CharField(max_length=20, blank=True)  # SCHEDULED ... COMPLETED, FAILED
     job_id = models.CharField(max_length=40, blank=True)
@@ -225,11 +244,15 @@ class MetadataCache(models.Model):
         return f"{self.kind} {self.module_api_name}".strip()
 
 
-# Undo's tables belong to this app too (backups taken by the step worker, undos, results).
+# The frozen records and undo's tables belong to this app too.
+from crmupdate.massupdate.frozen.models import (  # noqa: E402
+    FrozenChunk,
+    FrozenView,
+    RecordFailure,
+    RecordRetry,
+)
 from crmupdate.massupdate.undo.models import (  # noqa: E402
-    Backup,
     BackupChoice,
-    BackupChunk,
     Undo,
     UndoRecord,
 )
@@ -237,14 +260,17 @@ from crmupdate.massupdate.undo.models import (  # noqa: E402
 __all__ = [
     "FINISHED_STEP_STATUSES",
     "FINISHED_UPDATE_STATUSES",
-    "Backup",
     "BackupChoice",
-    "BackupChunk",
     "Draft",
+    "FrozenChunk",
+    "FrozenView",
     "MassUpdate",
     "MetadataCache",
+    "RecordFailure",
+    "RecordRetry",
     "Step",
     "StepEvent",
+    "StepMode",
     "StepStatus",
     "Undo",
     "UndoRecord",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from crmupdate.massupdate import steps
 from crmupdate.massupdate.clients import step_client
+from crmupdate.massupdate.frozen.verify import needs_check
 from crmupdate.massupdate.models import Step, StepStatus
 from crmupdate.massupdate.timing import MAX_POLL_ERRORS, poll_delay
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
@@ -55,6 +56,11 @@ def _poll_owned(step: Step, owner: str) -> str:
         later = now + timedelta(seconds=poll_delay(step.poll_count + 1))
         steps.step_save(step.pk, owner, due_at=later, **counts, **steps.NO_ERROR)
         return f"job {status.status}"
+    frozen_count = step.update.frozen_count
+    if needs_check(step, frozen_count, status=status.status, failed=status.failed_count,
+                   total=status.total_count):  # fmt: skip
+        steps.step_check_start(step, owner, finished_at=now, **counts, **steps.NO_ERROR)
+        return f"job {status.status}: checking each record"
     ended = StepStatus.COMPLETED if status.status == "COMPLETED" else StepStatus.FAILED
     steps.step_end(step, owner, status=ended, finished_at=now, **counts, **steps.NO_ERROR)
     return f"job {status.status}"

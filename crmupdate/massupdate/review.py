@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmupdate.massupdate.fieldforms import Change, display_value
+from crmupdate.massupdate.frozen.selectors import step_automation
 from crmupdate.massupdate.metadata import fields_for
 from crmupdate.massupdate.models import Draft
 from crmupdate.massupdate.names import name_fields, record_display_name
@@ -61,6 +62,8 @@ class Preview:
     blocked: str = ""  # why it cannot run ("" when it can)
     # Sentences about the view's filter: which changes move records out of the view.
     view_notes: list[str] = field(default_factory=list)
+    # Per step: how Zoho runs it and which automation fires.
+    automation: list[str] = field(default_factory=list)
 
     @property
     def sample_unchanged(self) -> int:
@@ -73,14 +76,18 @@ class Preview:
 
 def changes_sentence(changes: list[Change], count: int | None, view_name: str) -> str:
     """The review's sentence: "Set Lead Status to Contacted and Rating to Hot on the 1,243
-    records in the view Open leads"."""
+    records in the view Open leads when it starts" (the update acts on the records the view
+    holds when it starts: they are read then, and every step changes exactly those)."""
     phrases = [c.phrase for c in changes]
     joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
     joined = joined[:1].upper() + joined[1:]
     if count is None:
         where = f"on every record in the view {view_name}"
     else:
-        where = f"on the {count:,} record{'' if count == 1 else 's'} in the view {view_name}"
+        where = (
+            f"on the {count:,} record{'' if count == 1 else 's'} in the view {view_name} "
+            "when it starts"
+        )
     return f"{joined} {where}"
 
 
@@ -148,22 +155,16 @@ def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Pr
         )
     elif count == 0:
         preview.blocked = "This view has no records, so there is nothing to change."
-    if count is not None and count >= AUTOMATION_LIMIT:
-        preview.warnings.append(
-            "Zoho runs workflow rules, approvals and blueprints only for mass updates of fewer "
-            f"than {AUTOMATION_LIMIT:,} records. With {count:,} records, none of them will run "
-            "for this update."
-        )
-    elif count:
-        preview.warnings.append(
-            "Workflow rules, approvals and blueprints will run for these records as usual."
-        )
+    noun = draft.module_label.lower() or "records"
+    preview.automation = [step_automation(n, count, noun) for n in range(1, steps + 1)]
     if steps > 1:
         per_call = fields_per_call(module)
         limit = "one field" if per_call == 1 else f"up to {per_call} fields"
         preview.warnings.append(
-            f"Zoho changes {limit} per job in {draft.module_label}, so this runs as {steps} Zoho "
-            "jobs, one after another. Each starts when the one before has finished."
+            f"Zoho changes {limit} per call in {draft.module_label}, so this runs in {steps} "
+            "steps, one after another. The first is Zoho's mass update job on the view, sent "
+            "right after the records are read; every later step changes exactly those records "
+            "by id (500 per call), even if the first moved them out of the view."
         )
     return preview
 

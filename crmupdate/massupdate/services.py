@@ -17,11 +17,22 @@ from django.utils import timezone
 
 from crmupdate.massupdate.claims import RELEASED
 from crmupdate.massupdate.fieldforms import Change
-from crmupdate.massupdate.models import Draft, MassUpdate, Step, StepEvent, StepStatus
+from crmupdate.massupdate.frozen.models import FrozenView
+from crmupdate.massupdate.models import (
+    Draft,
+    MassUpdate,
+    MetadataCache,
+    Step,
+    StepEvent,
+    StepMode,
+    StepStatus,
+)
+from crmupdate.massupdate.names import name_fields
 from crmupdate.massupdate.planner import plan_steps, step_request
 from crmupdate.massupdate.review import MAX_RECORDS, draft_changes
 from crmupdate.massupdate.steps import NO_ERROR, steps_resume
 from crmupdate.massupdate.summary import update_refresh
+from crmupdate.massupdate.undo.models import BackupChoice
 
 
 class RunRefused(Exception):
@@ -156,9 +167,35 @@ def _create_update(
             changes=[c.as_dict() for c in group],
             request_data=data,
             over_write=over_write,
+            # The first step is Zoho's job on the view; later ones act on the frozen ids.
+            mode=StepMode.VIEW if position == 1 else StepMode.IDS,
             due_at=now if position == 1 else None,  # the worker sends step 1 first
         )
+    FrozenView.objects.create(
+        team=member.team,
+        update=update,
+        module_api_name=draft.module_api_name,
+        cvid=draft.cvid,
+        fields=list(dict.fromkeys(c.api_name for group in plan for c in group)),
+        name_fields=_name_fields(member, draft.module_api_name),
+        keep_values=not BackupChoice.objects.filter(draft=draft, keep=False).exists(),
+    )
     return update
+
+
+def _name_fields(member: Any, module: str) -> list[str]:
+    """The fields that name a record, those the module has (from the field metadata the
+    review read; Zoho refuses a request for a field it does not know)."""
+    payload = (
+        MetadataCache.objects.filter(
+            team=member.team, kind=MetadataCache.Kind.FIELDS, module_api_name=module
+        )
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if not isinstance(payload, list):
+        return name_fields(module)  # those Zoho does not know are dropped when it says so
+    return name_fields(module, [str(f.get("api_name")) for f in payload if isinstance(f, dict)])
 
 
 def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:

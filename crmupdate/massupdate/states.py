@@ -32,6 +32,8 @@ class StepStatus(models.TextChoices):
     PENDING = "pending", "Not started"
     SUBMITTING = "submitting", "Sending to Zoho"
     RUNNING = "running", "Zoho job running"
+    SENDING = "sending", "Sending record by record"  # ids mode: 500 records per call
+    VERIFYING = "verifying", "Checking each record"  # after a view job reported failures
     PAUSED = "paused", "Paused: sign in again"
     INTERRUPTED = "interrupted", "Interrupted"
     COMPLETED = "completed", "Completed"

@@ -73,6 +73,16 @@ _STEP: dict[str, tuple[Promise, str, Promise]] = {
     StepStatus.PENDING: (_("Not started yet"), NEUTRAL, _("It starts when its turn comes.")),
     StepStatus.SUBMITTING: (_("Sending to Zoho"), INFO, _("The change is on its way to Zoho.")),
     StepStatus.RUNNING: (_("In progress"), INFO, _("Zoho is changing the records.")),
+    StepStatus.SENDING: (
+        _("Sending record by record"),
+        INFO,
+        _("Zoho changes the records read when the update started, 500 at a time."),
+    ),
+    StepStatus.VERIFYING: (
+        _("Checking each record"),
+        INFO,
+        _("Zoho reported records it could not change: we find which, and ask Zoho why."),
+    ),
     StepStatus.PAUSED: (
         _("Paused: sign in again"),
         WARNING,

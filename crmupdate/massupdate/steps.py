@@ -156,12 +156,29 @@ def _skip_after(step: Step) -> None:
 
 
 def _start_next(step: Step) -> None:
-    """Make the next step of the update due, and wake updates queued on the same view (not
-    those waiting out a Zoho "later": they keep their time)."""
-    now = timezone.now()
+    """Make the next step of the update due, and wake updates queued on the same view."""
     Step.objects.filter(
         update_id=step.update_id, position=step.position + 1, status=StepStatus.PENDING
-    ).update(due_at=now)
+    ).update(due_at=timezone.now())
+    _wake_view_queue(step)
+
+
+def step_check_start(step: Step, owner: str, **fields: Any) -> None:
+    """The view job has ended with failures: let go of the view and check each record (see
+    `frozen.verify`); the next step starts once that is done."""
+    with transaction.atomic():
+        saved = step_save(
+            step.pk, owner, **{**fields, "status": StepStatus.VERIFYING, "holds_view": False,
+                               "due_at": timezone.now(), "wait_reason": ""},
+        )  # fmt: skip
+        if saved:
+            _wake_view_queue(step)
+
+
+def _wake_view_queue(step: Step) -> None:
+    """Wake updates queued on the step's view (not those waiting out a Zoho "later": they
+    keep their time)."""
+    now = timezone.now()
     waiting = Step.objects.filter(
         team_id=step.team_id,
         cvid=step.cvid,
@@ -196,7 +213,7 @@ def wait_and_retry(step: Step, owner: str, error: ZohoError, attempt: int, statu
         step.pk,
         owner,
         status=status,
-        holds_view=status != StepStatus.PENDING,
+        holds_view=status == StepStatus.RUNNING,  # a view job keeps its view
         due_at=later,
         wait_reason=f"{found.text} Trying again at {local}.",
         **error_fields(error),

@@ -1,4 +1,6 @@
-"""Sending a step to Zoho: one mass-update job per step, never twice by itself.
+"""Sending a step to Zoho: the first step as one mass-update job on the view, never twice by
+itself, right after the update's records are frozen (`frozen.freeze`); later steps are sent
+on the frozen ids (`frozen.idsmode`).
 
 The step is marked "sending to Zoho" (which also takes its view) before the call. Zoho's
 answer decides what follows: a job to follow, a wait ("later": 429, ALREADY_SCHEDULED, a
@@ -19,9 +21,10 @@ from django.utils import timezone
 from crmupdate.massupdate import explanations, steps
 from crmupdate.massupdate.claims import RELEASED
 from crmupdate.massupdate.clients import step_client
-from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
+from crmupdate.massupdate.frozen.freeze import step_freeze
+from crmupdate.massupdate.frozen.idsmode import ids_start
+from crmupdate.massupdate.models import MassUpdate, Step, StepMode, StepStatus
 from crmupdate.massupdate.timing import max_attempts, poll_delay, view_busy_delay
-from crmupdate.massupdate.undo.backup import step_backup
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 from crmupdate.zoho.types import MassUpdateScheduled
 
@@ -48,12 +51,14 @@ def _submit_owned(step: Step, owner: str) -> str:
         if not earlier.exclude(status=StepStatus.COMPLETED).exists():
             steps.step_wake(step.pk)
         return "not its turn"
+    if step.mode == StepMode.IDS:
+        return ids_start(step, owner)  # on the frozen ids: no view, no job
     try:
         client = step_client(step)
     except ZohoError as error:
         return _submit_refused_before_sending(step, owner, error)
-    # The values this step replaces are read and kept first (for undo), holding the view.
-    not_yet = step_backup(step, owner, client)
+    # The records the update acts on are read first (ids, names, values), holding the view.
+    not_yet = step_freeze(step, owner, client)
     if not_yet is not None:
         return not_yet
     if not _take_view(step, owner):
@@ -77,7 +82,7 @@ def _submit_owned(step: Step, owner: str) -> str:
             step, owner, steps.sending_stopped("Sending to Zoho stopped unexpectedly.")
         )
         return "interrupted"
-    if not isinstance(result, MassUpdateScheduled):  # ids mode is never used here
+    if not isinstance(result, MassUpdateScheduled):  # ids mode is sent by frozen.idsmode
         raise TypeError("mass update by view did not return a job")
     now = timezone.now()
     running = {

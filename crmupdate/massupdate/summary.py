@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils import timezone
 
 from crmupdate.massupdate.explanations import explain_text
+from crmupdate.massupdate.frozen.outcome import (
+    applied_sentence,
+    counts_sentence,
+    reasons_sentence,
+    record_counts,
+)
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
 
 # Errors after which the step waits and tries again by itself.
@@ -27,13 +34,15 @@ def derive_status(steps: Sequence[Step]) -> str:
         return UpdateStatus.NEEDS_ATTENTION
     if StepStatus.PAUSED in statuses:
         return UpdateStatus.PAUSED
-    if statuses & {StepStatus.SUBMITTING, StepStatus.RUNNING}:
+    if statuses & {
+        StepStatus.SUBMITTING, StepStatus.RUNNING, StepStatus.SENDING, StepStatus.VERIFYING
+    }:  # fmt: skip
         return UpdateStatus.RUNNING
     current = next((s for s in steps if s.status == StepStatus.PENDING), None)
     if current is not None and current.error_code:
         return UpdateStatus.WAITING
     if current is not None and current.holds_view:
-        return UpdateStatus.RUNNING  # keeping a backup before it is sent (see undo.backup)
+        return UpdateStatus.RUNNING  # reading the view's records before it is sent (freeze)
     if current is not None and current.wait_reason:
         return UpdateStatus.QUEUED  # behind another update of the same view
     if StepStatus.COMPLETED in statuses:
@@ -72,9 +81,48 @@ def update_refresh(update_id: int) -> None:
         "last_error_explanation": explanation,
         "updated_at": timezone.now(),
     }
+    update = MassUpdate.objects.filter(pk=update_id).values("frozen_count", "module_label").first()
+    reached = any(s.job_id or s.ids_done for s in steps)  # else Zoho changed nothing
+    if update and update["frozen_count"] is not None and reached:
+        fields.update(_per_record(update_id, steps, finished, update, explanation, status))
     if finished:
         ends = [s.finished_at for s in steps if s.finished_at]
         fields["finished_at"] = max(ends) if ends else timezone.now()
     else:
         fields["finished_at"] = None
     MassUpdate.objects.filter(pk=update_id).update(**fields)
+
+
+def _per_record(
+    update_id: int, steps: list[Step], finished: bool, update: Any, explanation: str,
+    status: str,
+) -> dict[str, Any]:  # fmt: skip
+    """Counts per record of the frozen set, and the words for the history's columns."""
+    frozen = int(update["frozen_count"])
+    counts = record_counts(update_id, frozen, reasons=True)
+    current = next((s for s in steps if not s.finished), None)
+    changed = counts.changed if finished else (current.updated_count if current else 0)
+    fields: dict[str, Any] = {
+        "total_count": frozen,
+        "updated_count": changed,
+        "failed_count": counts.not_changed,
+        "deleted_count": counts.deleted,
+        "not_updated_count": max(0, frozen - changed - counts.not_changed - counts.deleted),
+    }
+    if not finished:
+        return fields
+    noun = str(update["module_label"]).lower() or "records"
+    words = [counts_sentence(counts, noun) + "."]
+    partial = applied_sentence(steps=steps, changed=counts.changed, noun=noun, reason=explanation)
+    words.append(partial or explanation)
+    if counts.not_changed:
+        words.append(reasons_sentence(counts))
+    fields["last_error_explanation"] = " ".join(w for w in words if w)
+    if counts.reasons and not any(s.error_code for s in steps):
+        fields["last_error_code"] = counts.reasons[0][0][:80]
+    # A retry may have changed every record left: the status follows the records.
+    if status in (UpdateStatus.COMPLETED, UpdateStatus.COMPLETED_WITH_FAILURES):
+        fields["status"] = (
+            UpdateStatus.COMPLETED_WITH_FAILURES if counts.not_changed else UpdateStatus.COMPLETED
+        )
+    return fields

@@ -15,4 +15,7 @@ urlpatterns = [
     path("updates/<int:pk>/status/", views.status, name="status"),
     path("updates/<int:pk>/steps/<int:step_id>/retry/", views.retry, name="retry"),
     path("updates/<int:pk>/resume/", views.resume, name="resume"),
+    path("updates/<int:pk>/records-not-changed.csv", views.failures_csv, name="failures_csv"),
+    path("updates/<int:pk>/records-not-changed.xlsx", views.failures_xlsx, name="failures_xlsx"),
+    path("updates/<int:pk>/retry-records/", views.retry_records, name="retry_records"),
 ]

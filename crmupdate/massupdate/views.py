@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
 from crmupdate.accounts.permissions import member_permissions_refresh
 from crmupdate.locales import person_locale
@@ -30,6 +31,8 @@ from crmupdate.massupdate.forms import (
     initial_from_raw,
     raw_input_from,
 )
+from crmupdate.massupdate.frozen import selectors as frozen_selectors
+from crmupdate.massupdate.frozen.retry import RetryRefused, records_retry_start
 from crmupdate.massupdate.pagelimits import limited_page, page_reads_take
 from crmupdate.massupdate.permissions import (
     ANY_MODULE,
@@ -349,11 +352,14 @@ def _draft_refusal(request: HttpRequest, draft: Any) -> HttpResponse | None:
 def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
     zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    steps = list(update.steps.all())
     context = {
         "update": update,
-        "steps": list(update.steps.all()),
+        "steps": steps,
         "viewer_zone": zone,
         "may_retry": may_change_run(member=request.member, update=update, action="retry"),  # type: ignore[attr-defined]
+        "outcome": frozen_selectors.update_outcome(update, steps),
+        "failures": frozen_selectors.failures_page(update, request.GET.get("records")),
     }
     with timezone.override(zone):  # times in the viewer's own time zone
         return render(request, template, context)
@@ -396,4 +402,47 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
         return refused_page(request, decision, title="You cannot resume this update")
     if services.massupdate_resume(update=update, member=request.member):  # type: ignore[attr-defined]
         messages.success(request, "The update carries on where it stopped.")
+    return redirect("massupdate:detail", pk=update.pk)
+
+
+def _failures(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The records the update did not change, with Zoho's reason and ours (the formats are
+    `crmupdate.spreadsheets`': in the .xlsx ids are text cells, all 19 digits kept)."""
+    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    rows = frozen_selectors.failures_export_rows(update)
+    name = f"update-{update.pk}-records-not-changed"
+    columns = frozen_selectors.COLUMNS
+    if kind == "xlsx":
+        return spreadsheets.xlsx_response(  # type: ignore[return-value]  # streamed from a file
+            columns, rows, zone=zone, filename=name, sheet_title=f"Update {update.pk}"
+        )
+    return spreadsheets.csv_response(columns, rows, zone=zone, filename=name)  # type: ignore[return-value]  # streamed
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def failures_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _failures(request, pk, "csv")
+
+
+@require_GET
+@team_required(allow_reauth=True)
+def failures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _failures(request, pk, "xlsx")
+
+
+@require_POST
+@team_required
+def retry_records(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    decision = may_change_run(member=request.member, update=update, action="retry")  # type: ignore[attr-defined]
+    if not decision:
+        return refused_page(request, decision, title="You cannot retry these records")
+    try:
+        records_retry_start(update=update, member=request.member)  # type: ignore[attr-defined]
+    except RetryRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(request, "The records not changed are being sent to Zoho again.")
     return redirect("massupdate:detail", pk=update.pk)

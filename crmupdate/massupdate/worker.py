@@ -14,7 +14,8 @@ Adding work is one state on a model (a `claims.WorkRow`: `due_at`, `claimed_by`,
 Several workers, on several machines, share the database: a row is held by one of them at a
 time; a killed worker's claim runs out and another worker takes the row (a step left
 "sending to Zoho" that way becomes "interrupted": see `recovery.step_sender_stopped`). Now and
-then the loop also runs the sweep (repairs no due time covers) and deletes expired backups.
+then the loop also runs the sweep (repairs no due time covers) and deletes the records kept
+for updates past their retention.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from django.utils import timezone
 
 from crmupdate.massupdate import poll, recovery, submit
 from crmupdate.massupdate.claims import claim_owner, due_rows, row_claim
+from crmupdate.massupdate.frozen import idsmode, retry, verify
+from crmupdate.massupdate.frozen.models import RecordRetry
 from crmupdate.massupdate.models import Step, StepStatus, UpdateStatus
 from crmupdate.massupdate.timing import claim_length, sending_claim_length
 from crmupdate.massupdate.undo import runner
 from crmupdate.massupdate.undo.models import Undo
-from crmupdate.massupdate.undo.services import backups_purge
+from crmupdate.massupdate.undo.services import frozen_purge
 from crmupdate.zoho.transport import log_team
 
 logger = logging.getLogger(__name__)
@@ -58,6 +61,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("poll", Step, (StepStatus.RUNNING,), poll.step_poll, claim_length),
     Action("submit", Step, (StepStatus.PENDING,), submit.step_submit, sending_claim_length),
     Action("recheck", Step, (StepStatus.PAUSED,), recovery.step_recheck_paused, claim_length),
+    Action("send ids", Step, (StepStatus.SENDING,), idsmode.step_send_ids, sending_claim_length),
+    Action("check", Step, (StepStatus.VERIFYING,), verify.step_verify, sending_claim_length),
+    Action("retry records", RecordRetry, retry.RUNNABLE, retry.retry_run, sending_claim_length),
     Action("undo", Undo, runner.RUNNABLE, runner.undo_run, sending_claim_length),
     Action("recheck", Undo, (UpdateStatus.PAUSED,), runner.undo_recheck_paused, claim_length),
 )
@@ -120,9 +126,9 @@ class Housekeeping:
                 logger.info("worker sweep: %s", found)
         if self.purged_at is None or now - self.purged_at >= settings.UNDO_PURGE_SECONDS:
             self.purged_at = now
-            purged = backups_purge()
+            purged = frozen_purge()
             if purged:
-                logger.info("worker purged %s expired backups", purged)
+                logger.info("worker purged the records of %s expired updates", purged)
 
 
 def worker_run(

@@ -36,7 +36,7 @@ def test_undo_an_update_from_the_browser(
     page.get_by_label("Field to change").select_option(label="Lead Status")
     page.get_by_label("Lead Status: new value").select_option(label="Contacted")
     page.get_by_role("button", name="Review changes", exact=True).last.click()
-    keep = page.get_by_label(re.compile(r"Keep a backup so this update can be undone"))
+    keep = page.get_by_label(re.compile(r"Keep the current values so this update can be undone"))
     expect(keep).to_be_checked()
     expect(page.get_by_text("about 2 Zoho API calls")).to_be_visible()
     page.get_by_role("button", name="Run mass update").click()

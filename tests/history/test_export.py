@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
 from crmupdate.massupdate.models import Step, StepStatus, UpdateStatus
-from crmupdate.massupdate.undo.models import Backup, BackupStatus, Undo
+from crmupdate.massupdate.undo.models import Undo
 from crmupdate.spreadsheets import BOM
 from tests.history.conftest import T0, add_update, add_updates, change
 from tests.spreadsheet_files import CSV_COMMA_QUOTED_AS_TEXT, as_dicts, cells_of
@@ -136,9 +137,9 @@ def undone(sam, pat):
     Step.objects.create(update=update, team=sam.team, position=2, module_api_name="Leads",
                         cvid=update.cvid, changes=[change("Rating", "Hot")],
                         status=StepStatus.SKIPPED)  # fmt: skip
-    backup = Backup.objects.create(team=sam.team, update=update, step=ran, module_api_name="Leads",
-                                   cvid=update.cvid, status=BackupStatus.COMPLETE,
-                                   record_count=300)  # fmt: skip
+    FrozenView.objects.create(team=sam.team, update=update, module_api_name="Leads",
+                              cvid=update.cvid, status=FrozenStatus.COMPLETE,
+                              record_count=300)  # fmt: skip
     entry = add_update(
         pat,
         created_at=T0 + timedelta(hours=1),
@@ -148,7 +149,7 @@ def undone(sam, pat):
         job_ids="",
     )
     Undo.objects.create(team=sam.team, update=update, entry=entry, created_by=pat.user,
-                        created_by_name=pat.full_name, plan=[backup.pk],
+                        created_by_name=pat.full_name, plan=[ran.position],
                         status=UpdateStatus.COMPLETED,
                         finished_at=T0 + timedelta(hours=1, minutes=5))  # fmt: skip
     return update, entry

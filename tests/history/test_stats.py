@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 
 from crmupdate.history.stats import WEEKS, first_week, team_work, team_work_compute
-from crmupdate.massupdate.models import Backup, Step, StepEvent, Undo, UpdateStatus
+from crmupdate.massupdate.models import FrozenView, Step, StepEvent, Undo, UpdateStatus
 from tests.history.conftest import add_update
 
 pytestmark = pytest.mark.django_db
@@ -131,13 +131,16 @@ def test_zoho_calls_add_up_sendings_status_checks_backups_and_undos(sam):
     for _ in range(2):  # sent twice (Zoho said "later" the first time)
         StepEvent.objects.create(step=step, kind="sending", created_at=at(THIS_MONDAY))
     StepEvent.objects.create(step=step, kind="status", created_at=at(THIS_MONDAY))  # no call
-    Backup.objects.create(team=sam.team, update=update, step=step, module_api_name="Leads",
-                          cvid=update.cvid, api_calls=3, started_at=at(THIS_MONDAY))  # fmt: skip
+    FrozenView.objects.create(
+        team=sam.team, update=update, module_api_name="Leads", cvid=update.cvid, api_calls=3,
+        started_at=at(THIS_MONDAY),
+    )  # fmt: skip
+    Step.objects.filter(pk=step.pk).update(ids_calls=7, verify_calls=8)  # checks and steps by id
     add_undo(update, sam, created_at=at(TODAY), reads=4, writes=5)
 
     work = team_work_compute(team=sam.team, zone=UTC_ZONE, today=TODAY)
 
-    assert week_of(work, THIS_MONDAY).zoho_calls == 2 + 6 + 3 + 4 + 5
+    assert week_of(work, THIS_MONDAY).zoho_calls == 2 + 6 + 7 + 8 + 3 + 4 + 5
 
 
 def test_the_busiest_views_and_people_link_to_their_history(sam, pat):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses as responses_lib
@@ -34,9 +36,68 @@ def fast_worker(settings):
     return settings
 
 
+# Get Records of a view or by id (not the status and mass-update paths).
+RECORD_READS = re.compile(rf"{re.escape(CRM)}/(Leads|Deals)\?")
+VIEW_SIZE = 300  # the mocked view, as the mocked job statuses count it
+
+
+def record_id(n: int) -> str:
+    return str(738964000010000000 + n)
+
+
+def _sent_values(mocked: responses_lib.RequestsMock) -> dict[str, Any]:
+    """Every value the mass updates sent so far set (a record read back holds them)."""
+    values: dict[str, Any] = {}
+    for call in mocked.calls:
+        if call.request.method == "POST" and call.request.url.endswith("/actions/mass_update"):
+            values.update(json.loads(call.request.body)["data"][0])
+    return values
+
+
+def records_answer(mocked: responses_lib.RequestsMock, request: Any) -> tuple[int, dict, str]:
+    """The mocked view holds VIEW_SIZE records (200 a page); read by id, a record holds every
+    value sent so far."""
+    query = parse_qs(urlsplit(request.url).query)
+    fields = query["fields"][0].split(",")
+    if "ids" in query:
+        values = _sent_values(mocked)
+        refused = getattr(mocked, "refused", set())
+        data = [
+            {"id": i, **{f: None if i in refused else values.get(f) for f in fields}}
+            for i in query["ids"][0].split(",")
+        ]
+        return 200, {}, json.dumps({"data": data})
+    page, per_page = int(query.get("page", ["1"])[0]), int(query["per_page"][0])
+    start = (page - 1) * per_page
+    ids = range(start, min(VIEW_SIZE, start + per_page))
+    data = [{"id": record_id(n), **dict.fromkeys(fields)} for n in ids]
+    info = {"page": page, "per_page": per_page, "more_records": start + per_page < VIEW_SIZE}
+    return 200, {}, json.dumps({"data": data, "info": info})
+
+
 @pytest.fixture
 def zoho_api():
+    """Zoho mocked at the HTTP seam. Reads of the view's records (made when an update starts)
+    and by id are answered by `records_answer`, unless the test registers its own answer."""
     with responses_lib.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        default: list[Any] = []
+
+        def unanswered(request: Any) -> tuple[bool, str]:
+            """Only reads the test has not registered an answer for itself."""
+            others = [
+                r for r in mocked.registered()
+                if r not in default and r.method == "GET" and r.matches(request)[0]
+            ]  # fmt: skip
+            return not others, "answered by the test"
+
+        default.append(
+            mocked.add_callback(
+                responses_lib.GET,
+                RECORD_READS,
+                callback=lambda r: records_answer(mocked, r),
+                match=[unanswered],
+            )  # fmt: skip
+        )
         yield mocked
 
 
@@ -124,3 +185,36 @@ def mass_update_bodies(mocked: responses_lib.RequestsMock) -> list[dict[str, Any
         for call in mocked.calls
         if call.request.method == "POST" and call.request.url.endswith("/actions/mass_update")
     ]
+
+
+def ids_answer(request: Any, refused: set[str]) -> tuple[int, dict, str]:
+    """Zoho's ids-mode answer: every record updated but the `refused` ones (locked)."""
+    body = json.loads(request.body)
+    data = [
+        {"code": "RECORD_LOCKED", "details": {"id": i}, "status": "error",
+         "message": "You cannot perform this operation as the record is locked."}
+        if i in refused
+        else {"code": "SUCCESS", "details": {"id": i}, "message": "record updated",
+              "status": "success"}
+        for i in body["ids"]
+    ]  # fmt: skip
+    return 200, {}, json.dumps({"data": data})
+
+
+def mass_updates_answered(
+    mocked: responses_lib.RequestsMock, url: str, job_ids: list[str],
+    refused: set[str] | None = None,
+) -> None:  # fmt: skip
+    """POSTs to `url`: a view job gets the next of `job_ids`; ids mode, every record updated
+    but the `refused` ones, which are also read back without the new values."""
+    jobs = iter(job_ids)
+    mocked.refused = refused or set()  # type: ignore[attr-defined]
+
+    def answer(request: Any) -> tuple[int, dict, str]:
+        if "ids" in json.loads(request.body):
+            return ids_answer(request, mocked.refused)  # type: ignore[attr-defined]
+        job = {"code": "SUCCESS", "details": {"job_id": next(jobs)},
+               "message": "mass update scheduled successfully", "status": "success"}  # fmt: skip
+        return 200, {}, json.dumps({"data": [job]})
+
+    mocked.add_callback(responses_lib.POST, url, callback=answer)

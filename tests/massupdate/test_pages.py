@@ -5,6 +5,7 @@ import re
 import threading
 
 import pytest
+import responses
 from django.db import connection
 from django.test import Client
 
@@ -14,6 +15,7 @@ from tests.accounts.zoho_fakes import PROFILE_ID, ZohoPerson, current_user_body,
 from tests.massupdate.conftest import (
     CRM,
     CVID,
+    RECORD_READS,
     change,
     make_draft,
     make_member,
@@ -206,6 +208,7 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
     )  # fmt: skip
     assert response["Location"] == f"/updates/drafts/{draft.public_id}/review/"
     zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 1243})
+    zoho_api.remove(responses.GET, RECORD_READS)  # the review reads them: answered here
     zoho_api.get(f"{CRM}/Leads", json={"data": [
         {"id": "9001", "Last_Name": "Acme", "No_of_Employees": 12,
          "Lead_Source": "San Francisco Showroom"},
@@ -213,12 +216,14 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
     ], "info": {"more_records": False}})  # fmt: skip
     page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
     assert ("Set No. of Employees to 1,000 and set Lead Source to Houston on the 1,243 records "
-            "in the view Imported batch.") in page  # fmt: skip
+            "in the view Imported batch when it starts.") in page  # fmt: skip
     assert "<strong>1,243</strong>" in page
-    assert (
-        "workflow rules, approvals and blueprints only for mass updates of fewer than 1,000" in page
-    )
-    assert "this runs as 2 Zoho jobs, one after another" in page
+    # what each step fires: a view job of 1,000 or more records runs no automation; by id, all
+    assert ("<li>Step 1: Zoho&#x27;s mass update job on 1,243 leads — no workflow rules, "
+            "approvals or blueprints run (1,000 records or more)</li>") in page  # fmt: skip
+    assert ("<li>Step 2: record by record — Zoho runs workflow rules, approvals and blueprints "
+            "for each record</li>") in page  # fmt: skip
+    assert "so this runs in 2 steps, one after another" in page
     sample = page[page.index("<tbody>") :]
     assert re.search(r"Acme</th>\s*<td>12</td><td class=\"new-value\">1,000</td>"
                      r"<td>San Francisco Showroom</td><td class=\"new-value\">Houston</td>",
@@ -234,6 +239,7 @@ def test_a_view_over_fifty_thousand_records_cannot_run(signed_in, member, zoho_a
     mock_metadata(zoho_api)
     draft = make_draft(member, [change("No_of_Employees", 1000)], count=None)
     zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 61250})
+    zoho_api.remove(responses.GET, RECORD_READS)  # the review reads them: answered here
     zoho_api.get(f"{CRM}/Leads", json={"data": [], "info": {}})
     page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
     assert "Zoho changes at most 50,000 records" in page
@@ -393,6 +399,7 @@ def test_review_works_when_zoho_cannot_count_the_view(signed_in, member, zoho_ap
               "status": "error"},
         status=404,
     )  # fmt: skip
+    zoho_api.remove(responses.GET, RECORD_READS)  # the review reads them: answered here
     zoho_api.get(f"{CRM}/Leads", json={"data": [{"id": "1", "Last_Name": "Acme"}], "info": {}})
     page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
     assert "Set No. of Employees to 1000 on every record in the view Imported batch." in page

@@ -11,7 +11,16 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 from crmupdate.massupdate import submit, timing
 from crmupdate.massupdate.claims import claim_owner, row_claim
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
-from tests.massupdate.conftest import CRM, change, mass_update_bodies, run_update, run_worker
+from tests.massupdate.conftest import (
+    CRM,
+    CVID,
+    change,
+    mass_update_bodies,
+    mass_updates_answered,
+    record_id,
+    run_update,
+    run_worker,
+)
 from tests.zoho import seed_responses as seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,32 +77,34 @@ def test_it_sends_exactly_the_seeds_request_body(member, zoho_api, fast_worker):
     assert not step.holds_view
 
 
-def test_several_fields_run_as_steps_one_after_another(member, zoho_api, fast_worker):
-    zoho_api.post(MASS_UPDATE, json=scheduled("111"))
-    zoho_api.post(MASS_UPDATE, json=scheduled("222"))
+def test_several_fields_run_as_steps_the_later_ones_on_the_frozen_ids(
+    member, zoho_api, fast_worker
+):
+    mass_updates_answered(zoho_api, MASS_UPDATE, ["111"])
     zoho_api.get(MASS_UPDATE, json=status_body("RUNNING", updated=100))
     zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
     update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
     run_worker()
 
     sequence = [(c.request.method, c.request.url.split("?")[-1]) for c in zoho_api.calls]
-    assert sequence[0][0] == "POST"
-    # the second job is sent only after Zoho said the first one completed
+    # the view's records are read first (200 a page), then the job on the view is sent
+    assert [m for m, _ in sequence[:3]] == ["GET", "GET", "POST"]
+    # the second step is sent only after Zoho said the first one completed, by id
     second_post = [i for i, (m, _) in enumerate(sequence) if m == "POST"][1]
     assert sequence[second_post - 1] == ("GET", "job_id=111")
-    assert [b["data"] for b in mass_update_bodies(zoho_api)] == [
-        [{"No_of_Employees": 1000}],
-        [{"Rating": "Active"}],
-    ]
+    bodies = mass_update_bodies(zoho_api)
+    assert bodies[0] == {"data": [{"No_of_Employees": 1000}], "cvid": CVID}
+    assert [b["data"] for b in bodies[1:]] == [[{"Rating": "Active"}]] * 1
+    assert bodies[1]["ids"] == [record_id(n) for n in range(300)]  # all 300, in one call
     update.refresh_from_db()
     assert update.status == UpdateStatus.COMPLETED
-    assert update.job_ids == "111 222"
-    assert update.total_count == 600
+    assert update.job_ids == "111"
+    assert (update.frozen_count, update.total_count, update.updated_count) == (300, 300, 300)
 
 
 def test_deals_send_up_to_three_fields_per_job(member, zoho_api, fast_worker):
     deals = f"{CRM}/Deals/actions/mass_update"
-    zoho_api.post(deals, json=scheduled("1"))
+    mass_updates_answered(zoho_api, deals, ["1"])
     zoho_api.get(deals, json=status_body("COMPLETED"))
     update = run_update(
         member, [change("A", 1), change("B", 2), change("C", 3), change("D", 4)], module="Deals"
@@ -207,25 +218,50 @@ def test_a_refusal_stops_the_update_and_keeps_zohos_words(member, zoho_api, fast
     assert update.last_error_explanation
 
 
-def test_a_job_zoho_failed_skips_the_rest(member, zoho_api, fast_worker):
-    zoho_api.post(MASS_UPDATE, json=scheduled("666"))
+def test_a_job_zoho_failed_is_checked_record_by_record_and_nothing_changed_skips_the_rest(
+    member, zoho_api, fast_worker
+):
+    everyone = {record_id(n) for n in range(300)}
+    mass_updates_answered(zoho_api, MASS_UPDATE, ["666"], refused=everyone)
     zoho_api.get(MASS_UPDATE, json=status_body("FAILED", updated=0, failed=300))
     update = run_update(member, [change("No_of_Employees", 1000), change("Rating", "Active")])
     run_worker()
     update.refresh_from_db()
     assert update.status == UpdateStatus.FAILED
-    assert update.failed_count == 300
+    assert (update.failed_count, update.updated_count) == (300, 0)
     assert list(update.steps.values_list("status", flat=True)) == ["failed", "skipped"]
+    # read back 100 at a time, then retried once by id (500 a call): Zoho says why per record
+    reads = [c for c in zoho_api.calls if "ids=" in c.request.url]
+    assert len(reads) == 3
+    retries = [b for b in mass_update_bodies(zoho_api) if "ids" in b]
+    assert [len(b["ids"]) for b in retries] == [300]
+    assert update.record_failures.filter(code="RECORD_LOCKED").count() == 300
+    assert update.last_error_code == "RECORD_LOCKED"
+    assert "0 of 300 leads changed; 300 not changed." in update.last_error_explanation
 
 
-def test_completed_with_some_failed_records(member, zoho_api, fast_worker):
-    zoho_api.post(MASS_UPDATE, json=scheduled("777"))
+def test_a_job_with_some_failed_records_names_them(member, zoho_api, fast_worker):
+    locked = {record_id(7), record_id(150), record_id(299), record_id(3)}
+    mass_updates_answered(zoho_api, MASS_UPDATE, ["777"], refused=locked)
     zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED", failed=4))
     update = run_update(member, [change("No_of_Employees", 1000)])
     run_worker()
     update.refresh_from_db()
     assert update.status == UpdateStatus.COMPLETED_WITH_FAILURES
-    assert (update.updated_count, update.failed_count) == (296, 4)
+    assert (update.updated_count, update.failed_count, update.total_count) == (296, 4, 300)
+    assert set(update.record_failures.values_list("record_id", flat=True)) == locked
+    retries = [b for b in mass_update_bodies(zoho_api) if "ids" in b]
+    assert [sorted(b["ids"]) for b in retries] == [sorted(locked)]  # only those, once
+
+
+def test_a_job_that_reported_no_failure_is_not_read_back(member, zoho_api, fast_worker):
+    mass_updates_answered(zoho_api, MASS_UPDATE, ["888"])
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+    assert not [c for c in zoho_api.calls if "ids=" in c.request.url]
+    update.refresh_from_db()
+    assert (update.status, update.updated_count) == (UpdateStatus.COMPLETED, 300)
 
 
 def test_a_step_one_worker_holds_is_not_taken_by_another(member, zoho_api, fast_worker):

@@ -5,6 +5,7 @@ simulator, over HTTP on the live server) twice.
 Runs on the database the suite runs on (SQLite file or PostgreSQL): `.ci/run` runs both.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -22,8 +23,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
 from crmupdate.massupdate.models import FINISHED_STEP_STATUSES, MassUpdate, Step, StepStatus
-from crmupdate.massupdate.undo.models import Backup, BackupStatus
 from crmupdate.zohosim.models import ApiCall
 from tests.fixtures_sim import SEED_CVID
 from tests.massupdate.conftest import change, run_update
@@ -144,7 +145,15 @@ def wait_for(condition, seconds, what, log: Workers):
 
 
 def mass_update_posts() -> list[ApiCall]:
-    return list(ApiCall.objects.filter(method="POST", path__endswith="/actions/mass_update"))
+    """The steps sent: jobs on a view, and the calls by id of later steps (not the retries by
+    id of the records a view job left unchanged: those carry the first step's values)."""
+    posts = list(ApiCall.objects.filter(method="POST", path__endswith="/actions/mass_update"))
+    bodies = {p.pk: p.json() or {} for p in posts}
+    first = {json.dumps(b.get("data")) for b in bodies.values() if "cvid" in b}
+    return [
+        p for p in posts
+        if "cvid" in bodies[p.pk] or json.dumps(bodies[p.pk].get("data")) not in first
+    ]  # fmt: skip
 
 
 def test_a_worker_killed_while_following_a_job_is_replaced_and_the_update_completes(
@@ -197,7 +206,7 @@ def test_workers_killed_while_sending_and_while_backing_up_never_send_a_step_twi
         (sent_blind.pk, StepStatus.SUBMITTING),
         (backed_up.pk, StepStatus.PENDING),  # reading the view, holding it
     ]
-    assert Backup.objects.get(update=backed_up).pages_read == 1
+    assert FrozenView.objects.get(update=backed_up).pages_read == 1
     workers.kill_all()
     sending.released.set()  # the POST reaches Zoho, which starts a job nobody hears of
     backing_up.released.set()
@@ -216,13 +225,13 @@ def test_workers_killed_while_sending_and_while_backing_up_never_send_a_step_twi
 
     wait_for(every_step_ended, 120, "every step to end", workers)
 
-    # At most one POST per step reached Zoho.
-    sent = [(p.json()["cvid"], p.json()["data"]) for p in mass_update_posts()]
+    # At most one POST per step reached Zoho (the second step: by id, on the frozen records).
+    sent = [(p.json().get("cvid"), p.json()["data"]) for p in mass_update_posts()]
     assert sorted(sent, key=str) == sorted(
         [
             (trade_show, [{"No_of_Employees": 1000}]),
             (SEED_CVID, [{"Lead_Status": "Contacted"}]),
-            (SEED_CVID, [{"Rating": "Active"}]),
+            (None, [{"Rating": "Active"}]),
         ],
         key=str,
     ), workers.text()
@@ -237,13 +246,16 @@ def test_workers_killed_while_sending_and_while_backing_up_never_send_a_step_twi
     assert "we do not know whether Zoho received it" in page
     assert "Send to Zoho again" in page
 
-    # The backup carried on from the page it had stored, and the update completed.
+    # The reading carried on from the page it had stored, and the update completed.
     backed_up.refresh_from_db()
     assert [s.status for s in backed_up.steps.all()] == [StepStatus.COMPLETED] * 2
     in_view = len(sim.view_records("Leads", "All Leads"))
-    backups = Backup.objects.filter(update=backed_up).order_by("step__position")
-    assert [(b.status, b.record_count) for b in backups] == [(BackupStatus.COMPLETE, in_view)] * 2
+    frozen = FrozenView.objects.get(update=backed_up)
+    assert (frozen.status, frozen.record_count) == (FrozenStatus.COMPLETE, in_view)
     reads = ApiCall.objects.filter(method="GET", path__endswith="/crm/v2/Leads").order_by("id")
-    pages = [view_page(c.query) for c in reads if view_page(c.query)]
-    assert pages.count("1") == 2  # once per step: the stored page was not read again
-    assert pages.count("2") == 3  # step 1's second page was asked for again after the kill
+    pages = [(c.query, view_page(c.query)) for c in reads if view_page(c.query)]
+    all_leads = [page for query, page in pages if SEED_CVID in query]
+    # read when the update started, not again (asked twice: Zoho refused Full_Name, which the
+    # practice CRM's Leads lack, and the records are named without it)
+    assert all_leads.count("1") == 2
+    assert all_leads.count("2") == 2  # the second page was asked for again after the kill

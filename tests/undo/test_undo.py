@@ -7,9 +7,10 @@ from datetime import UTC
 
 import pytest
 
+from crmupdate.massupdate.frozen.models import FrozenView as Backup
 from crmupdate.massupdate.models import MassUpdate, UpdateStatus
 from crmupdate.massupdate.undo import services
-from crmupdate.massupdate.undo.models import Backup, Undo, UndoOutcome, UndoRecord
+from crmupdate.massupdate.undo.models import Undo, UndoOutcome, UndoRecord
 from crmupdate.zohosim.models import ApiCall
 from tests.fixtures_accounts import post_at_once
 from tests.fixtures_sim import GLOBEX_EMAIL
@@ -82,7 +83,8 @@ def test_undo_puts_back_previous_values_and_leaves_records_changed_since(
     assert {int(d["id"]) for d in sent} == set(before) - set(edited) - kept
     assert all(d["Lead_Status"] == before[int(d["id"])] for d in sent)
     reads = zoho_calls("GET", "/crm/v2/Leads", query__startswith="ids=")
-    assert len(reads) == -(-len(before) // 100)
+    # read by id 100 at a time twice: after the job reported locked leads, and by the undo
+    assert len(reads) == 2 * -(-len(before) // 100)
 
 
 def test_the_undo_is_an_entry_in_the_history_and_its_page(done_update, sam, client_for):
@@ -397,15 +399,15 @@ def test_a_backup_an_unfinished_undo_needs_is_not_purged(done_update, sam):
 
     from django.utils import timezone
 
-    from crmupdate.massupdate.undo.services import backups_purge
+    from crmupdate.massupdate.undo.services import frozen_purge
 
     update, _ = done_update
     services.undo_start(update=update, member=sam.member)  # queued, not run yet
     Backup.objects.filter(update=update).update(expires_at=timezone.now() - timedelta(days=1))
-    assert backups_purge() == 0
+    assert frozen_purge() == 0
     run_worker()
     assert Undo.objects.get().finished
-    assert backups_purge() == 1
+    assert frozen_purge() == 1
     assert not Backup.objects.get(update=update).chunks.exists()
 
 

@@ -19,10 +19,10 @@ PER_PAGE = 200
 
 @register.inclusion_tag("massupdate/undo_backup_choice.html")
 def backup_choice(preview: Any) -> dict[str, Any]:
-    """The "Keep a backup" box of the review page, with what it costs in Zoho calls."""
+    """The "Keep the current values" box of the review page, with what reading the view's
+    records costs in Zoho calls (once, whatever the number of steps)."""
     count = getattr(preview, "count", None)
-    steps = getattr(preview, "steps", 1) or 1
-    calls = steps * max(1, math.ceil(count / PER_PAGE)) if count else None
+    calls = max(1, math.ceil(count / PER_PAGE)) if count else None
     return {"calls": calls, "days": settings.UNDO_RETENTION_DAYS}
 
 

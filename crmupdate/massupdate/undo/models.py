@@ -1,10 +1,9 @@
-"""Backups of the values a mass update replaces, and undos that put them back.
+"""Undos that put back the values a mass update replaced.
 
-- `BackupChoice`: the "Keep a backup" box of the review page (ticked by default), per draft.
-- `Backup`: one per step, taken by the worker right before the step's Zoho job starts: the
-  view's records with the step's fields, one compressed `BackupChunk` per page Zoho returned
-  (id and previous values; about 20 bytes a record), so 50,000 records are 250 small rows.
-  What the step set is on the step itself (`request_data`, `over_write`).
+- `BackupChoice`: the review page's "Keep the current values" box (ticked by default), per
+  draft. The values are kept in the update's frozen records (`frozen.models.FrozenView`,
+  read once when the update starts); what each step set is on the step itself
+  (`request_data`, `over_write`).
 - `Undo`: at most one per update, ever (a one-to-one field: two simultaneous requests make one
   undo, and an undone update cannot be undone again). It is also a row in the team history:
   `entry` is a `MassUpdate` ("Undo of update #123") whose status and counts mirror the undo's.
@@ -34,68 +33,6 @@ class BackupChoice(models.Model):
         return f"Backup {'kept' if self.keep else 'off'} for draft {self.draft_id}"
 
 
-class BackupStatus(models.TextChoices):
-    READING = "reading", "Reading the current values"
-    COMPLETE = "complete", "Kept"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Deleted after the retention period"
-
-
-class Backup(models.Model):
-    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
-    update = models.ForeignKey(
-        "massupdate.MassUpdate", on_delete=models.CASCADE, related_name="backups"
-    )
-    step = models.OneToOneField("massupdate.Step", on_delete=models.CASCADE, related_name="backup")
-    module_api_name = models.CharField(max_length=100)
-    cvid = models.CharField(max_length=40)
-    fields = models.JSONField(default=list)  # API names, in the order chunks store values
-    status = models.CharField(
-        max_length=10, choices=BackupStatus.choices, default=BackupStatus.READING
-    )
-    record_count = models.IntegerField(default=0)
-    # Where reading carries on after a wait or a worker restart.
-    next_page = models.PositiveIntegerField(default=1)
-    page_token = models.TextField(blank=True)
-    pages_read = models.PositiveIntegerField(default=0)
-    api_calls = models.PositiveIntegerField(default=0)
-    read_seconds = models.FloatField(default=0)  # time spent in Zoho calls
-    attempts = models.PositiveIntegerField(default=0)  # failed tries in a row
-    started_at = models.DateTimeField(default=timezone.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    purged_at = models.DateTimeField(null=True, blank=True)
-    error_code = models.CharField(max_length=80, blank=True)
-    error_message = models.TextField(blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "expires_at"], name="mu_backup_expiry")]
-
-    def __str__(self) -> str:
-        return f"Backup of step {self.step_id} ({self.status})"
-
-    @property
-    def expired(self) -> bool:
-        if self.status == BackupStatus.EXPIRED:
-            return True
-        return self.expires_at is not None and self.expires_at <= timezone.now()
-
-
-class BackupChunk(models.Model):
-    backup = models.ForeignKey(Backup, on_delete=models.CASCADE, related_name="chunks")
-    position = models.PositiveIntegerField()  # 1, 2, 3... one per page read
-    record_count = models.PositiveIntegerField()
-    payload = models.BinaryField()  # zlib-compressed JSON: [[id, value, value...], ...]
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["backup", "position"], name="mu_backup_chunk_position")
-        ]
-
-    def __str__(self) -> str:
-        return f"Chunk {self.position} of backup {self.backup_id}"
-
-
 class Undo(WorkRow):  # due_at, claimed_by, claim_expires_at
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
     # One undo per update, ever: the database refuses a second one.
@@ -120,13 +57,14 @@ class Undo(WorkRow):  # due_at, claimed_by, claim_expires_at
     status = models.CharField(
         max_length=30, choices=UpdateStatus.choices, default=UpdateStatus.QUEUED
     )
-    plan = models.JSONField(default=list)  # backup ids, in the order they are put back
+    plan = models.JSONField(default=list)  # step positions, in the order they are put back
     total_count = models.IntegerField(default=0)
     restored_count = models.IntegerField(default=0)
     unchanged_count = models.IntegerField(default=0)
     conflict_count = models.IntegerField(default=0)
     failed_count = models.IntegerField(default=0)
-    # The next records to put back: plan[cursor_index], its chunk >= cursor_chunk, offset.
+    # The next records to put back: step plan[cursor_index], frozen chunk >= cursor_chunk,
+    # offset.
     cursor_index = models.PositiveIntegerField(default=0)
     cursor_chunk = models.PositiveIntegerField(default=1)
     cursor_offset = models.PositiveIntegerField(default=0)

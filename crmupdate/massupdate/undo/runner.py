@@ -1,12 +1,14 @@
 """The worker's undo: put back, batch by batch, the values the update's steps replaced.
 
-For each batch of up to 100 records of a backup (the last step first):
+For each step that ran (the last first), for each batch of up to 100 of the update's frozen
+records (read when the update started, with the values it replaced):
 
 1. read the records' current values by id (one Get Records call: the records may have left
    the view since);
 2. a record that holds what our step set gets its previous value back; one that already holds
-   its previous value is left alone ("unchanged", e.g. Zoho failed to update it); one that
-   holds anything else was changed by someone since: it is not touched ("conflict");
+   its previous value is left alone ("unchanged", e.g. Zoho refused to change it); one that
+   holds anything else was changed by someone since (also between two steps of the update):
+   it is not touched ("conflict");
 3. write the previous values with one Update Records call (`"trigger": []`, so workflows,
    approvals and blueprints do not fire again), and keep every record's result.
 
@@ -31,6 +33,7 @@ from django.utils import timezone
 from crmupdate.massupdate import explanations
 from crmupdate.massupdate.claims import RELEASED, row_save
 from crmupdate.massupdate.clients import signed_in_since, undo_client
+from crmupdate.massupdate.frozen.models import FrozenChunk, FrozenStatus, FrozenView
 from crmupdate.massupdate.models import Step, UpdateStatus
 from crmupdate.massupdate.timing import (
     max_attempts,
@@ -39,14 +42,7 @@ from crmupdate.massupdate.timing import (
     sending_claim_length,
     undo_run_seconds,
 )
-from crmupdate.massupdate.undo.models import (
-    Backup,
-    BackupChunk,
-    BackupStatus,
-    Undo,
-    UndoOutcome,
-    UndoRecord,
-)
+from crmupdate.massupdate.undo.models import Undo, UndoOutcome, UndoRecord
 from crmupdate.massupdate.undo.summary import entry_refresh
 from crmupdate.massupdate.undo.values import (
     rows_decode,
@@ -65,11 +61,12 @@ BACKUP_GONE = "BACKUP_EXPIRED"
 
 @dataclass
 class Batch:
-    backup: Backup
+    frozen: FrozenView
     step: Step
-    chunk: int  # position of the chunk the rows come from
+    chunk: int  # position of the frozen chunk the rows come from
     offset: int
-    rows: list[list[Any]]  # [record id, previous value per backup field...]
+    fields: list[str]  # the step's fields
+    rows: list[list[Any]]  # [record id, previous value per field of the step...]
 
 
 def undo_save(undo_id: int, owner: str, *, release: bool = True, **fields: Any) -> bool:
@@ -126,13 +123,14 @@ def _run_owned(undo: Undo, owner: str) -> str:
 
 
 def batch_next(undo: Undo, steps: dict[int, Step]) -> Batch | None:
-    """The next records to put back, moving the cursor over finished chunks and backups."""
+    """The next records to put back, moving the cursor over finished chunks and steps."""
+    frozen = FrozenView.objects.filter(update_id=undo.update_id).first()
+    if frozen is None or frozen.status != FrozenStatus.COMPLETE:
+        raise BackupGone()
     while undo.cursor_index < len(undo.plan):
-        backup = Backup.objects.filter(pk=undo.plan[undo.cursor_index]).first()
-        if backup is None or backup.status != BackupStatus.COMPLETE:
-            raise BackupGone()
+        position = int(undo.plan[undo.cursor_index])
         chunk = (
-            BackupChunk.objects.filter(backup=backup, position__gte=undo.cursor_chunk)
+            FrozenChunk.objects.filter(frozen=frozen, position__gte=undo.cursor_chunk)
             .order_by("position")
             .first()
         )
@@ -143,24 +141,27 @@ def batch_next(undo: Undo, steps: dict[int, Step]) -> Batch | None:
         if undo.cursor_offset >= len(rows):
             undo.cursor_chunk, undo.cursor_offset = chunk.position + 1, 0
             continue
-        if backup.step_id not in steps:
-            steps[backup.step_id] = Step.objects.get(pk=backup.step_id)
+        if position not in steps:
+            steps[position] = Step.objects.get(update_id=undo.update_id, position=position)
+        step = steps[position]
+        fields = list(step.request_data)
+        at = [frozen.fields.index(name) + 2 for name in fields]  # after id and name
         offset = undo.cursor_offset
-        return Batch(backup, steps[backup.step_id], chunk.position, offset,
-                     rows[offset : offset + BATCH])  # fmt: skip
+        picked = [[row[0], *(row[i] for i in at)] for row in rows[offset : offset + BATCH]]
+        return Batch(frozen, step, chunk.position, offset, fields, picked)
     return None
 
 
 class BackupGone(Exception):
-    """The backup was deleted while the undo needed it."""
+    """The kept values were deleted while the undo needed them."""
 
 
 def batch_restore(client: Any, batch: Batch) -> tuple[list[UndoRecord], int, int]:
     """Read the batch's records, put back those that hold what our step set. Returns the
     per-record results (unsaved) and the number of reads and writes made."""
-    fields = batch.backup.fields
+    fields = batch.fields
     types = {c.get("api_name"): str(c.get("data_type") or "") for c in batch.step.changes or []}
-    module = batch.backup.module_api_name
+    module = batch.frozen.module_api_name
     ids = [str(row[0]) for row in batch.rows]
     current = {
         str(r.get("id")): r for r in client.get_records_by_id(module, ids=ids, fields=fields)

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
 from crmupdate.massupdate.models import (
     MassUpdate,
     Step,
@@ -21,9 +22,6 @@ from crmupdate.massupdate.models import (
     UpdateStatus,
 )
 from crmupdate.massupdate.undo.models import (
-    Backup,
-    BackupChoice,
-    BackupStatus,
     Undo,
     UndoOutcome,
     UndoRecord,
@@ -55,18 +53,20 @@ class UndoState:
     undo: Undo | None = None
     available: bool = False  # "Undo this update" works
     reason: str = ""  # why it cannot be undone (shown instead of the button)
-    backups: list[Backup] = field(default_factory=list)  # the ones an undo puts back
+    frozen: FrozenView | None = None  # the records and values an undo puts back
+    steps: list[Step] = field(default_factory=list)  # those it undoes, the last first
     lines: list[UndoPlanLine] = field(default_factory=list)
     expires_at: datetime | None = None
 
     @property
     def record_count(self) -> int:
-        return sum(b.record_count for b in self.backups)
+        """Record changes to look at: every frozen record, once per step undone."""
+        return (self.frozen.record_count if self.frozen else 0) * len(self.steps)
 
     @property
     def calls_estimate(self) -> int:
         """Zoho calls for the undo: one read and at most one write per 100 records."""
-        return sum(2 * math.ceil(b.record_count / PER_CALL_WRITE) for b in self.backups)
+        return 2 * math.ceil(self.record_count / PER_CALL_WRITE)
 
 
 def _labels(step: Step) -> str:
@@ -75,66 +75,55 @@ def _labels(step: Step) -> str:
 
 
 def step_ran(step: Step) -> bool:
-    """Did this step's Zoho job run (so it may have changed records)?"""
-    return bool(step.job_id) and step.status in (StepStatus.COMPLETED, StepStatus.FAILED)
+    """Did this step reach Zoho and end (so it may have changed records)?"""
+    reached = bool(step.job_id) or step.ids_done > 0
+    return reached and step.status in (StepStatus.COMPLETED, StepStatus.FAILED)
 
 
-def undo_state(update: MassUpdate, *, fetched: tuple[Undo | None, list[Backup]] | None = None
-               ) -> UndoState:  # fmt: skip
-    """Can `update` be undone? `fetched`: its undo and backups, when the caller already has
-    them (the history, for many updates at once)."""
-    if fetched is None and not update.finished:
+def undo_state(update: MassUpdate) -> UndoState:
+    """Can `update` be undone, and what would the undo do?"""
+    if not update.finished:
         # The update's page asks this every 3 seconds while the update runs (the status
-        # fragment), so one question answers it: no undo exists before an update finished,
-        # a backup is kept only when the review's box was ticked, and an undo's own entry
-        # has neither.
+        # fragment), so one question answers it: values are kept only when the review's box
+        # was ticked, and an undo's own entry has none.
         state = UndoState(update=update)
-        if BackupChoice.objects.filter(draft__update=update, keep=True).exists() or (
-            Backup.objects.filter(update=update).exists()
-        ):
+        if FrozenView.objects.filter(update=update, keep_values=True).exists():
             state.reason = "You can undo this update once it has finished."
         return state
-    if fetched is None:
-        if Undo.objects.filter(entry=update).exists():
-            return UndoState(update=update)  # an undo itself cannot be undone
-        undo = Undo.objects.filter(update=update).first()
-        backups = (
-            None if undo else list(Backup.objects.filter(update=update).select_related("step"))
-        )
-    else:
-        undo, backups = fetched
+    if Undo.objects.filter(entry=update).exists():
+        return UndoState(update=update)  # an undo itself cannot be undone
+    undo = Undo.objects.filter(update=update).first()
     state = UndoState(update=update, undo=undo)
-    if undo is not None or backups is None:
+    if undo is not None:
+        return state
+    frozen = FrozenView.objects.filter(update=update).first()
+    if frozen is None or not frozen.keep_values:
+        state.reason = "No backup was kept for this update, so it cannot be undone here."
         return state
     ran = sorted(
-        (b for b in backups if step_ran(b.step)), key=lambda b: b.step.position, reverse=True
+        (s for s in Step.objects.filter(update=update) if step_ran(s)),
+        key=lambda s: s.position,
+        reverse=True,
     )
-    if not update.finished:
-        if backups or BackupChoice.objects.filter(draft__update=update, keep=True).exists():
-            state.reason = "You can undo this update once it has finished."
+    if not ran:
+        state.reason = "Zoho changed nothing in this update, so there is nothing to undo."
         return state
-    kept = [b for b in ran if b.status in (BackupStatus.COMPLETE, BackupStatus.EXPIRED)]
-    if not kept:
-        if backups and not ran:
-            state.reason = "Zoho changed nothing in this update, so there is nothing to undo."
-        elif not backups:
-            state.reason = "No backup was kept for this update, so it cannot be undone here."
-        else:
-            state.reason = "The backup of this update is incomplete, so it cannot be undone."
-        return state
-    expired = [b for b in kept if b.expired]
-    if expired:
-        when = min(b.expires_at or b.purged_at or timezone.now() for b in expired)
+    if frozen.expired:
+        when = frozen.expires_at or frozen.purged_at or timezone.now()
         days = int(getattr(settings, "UNDO_RETENTION_DAYS", 30))
         state.reason = (
             f"The backup of this update expired on {timezone.localtime(when):%-d %b %Y} "
             f"(backups are kept for {days} days), so it can no longer be undone."
         )
         return state
+    if frozen.status != FrozenStatus.COMPLETE:
+        state.reason = "The backup of this update is incomplete, so it cannot be undone."
+        return state
     state.available = True
-    state.backups = kept
-    state.lines = [UndoPlanLine(_labels(b.step), b.record_count) for b in kept]
-    state.expires_at = min(b.expires_at for b in kept if b.expires_at) if kept else None
+    state.frozen = frozen
+    state.steps = ran
+    state.lines = [UndoPlanLine(_labels(s), frozen.record_count) for s in ran]
+    state.expires_at = frozen.expires_at
     return state
 
 
@@ -147,7 +136,7 @@ class UndoCell:
     reason: str = ""
 
 
-# What an update's backups allow, as the history reads it for many updates at once (its
+# What an update's kept values allow, as the history reads it for many updates at once (its
 # rows query, `crmupdate.history.selectors`, applies the rule of `undo_state` in SQL).
 CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE = "available", "expired", "incomplete"
 
@@ -181,15 +170,20 @@ def undo_entry_field_names(*, entry_ids: Iterable[int]) -> dict[int, str]:
     """For undos' own history entries: the fields each undo puts back ("Lead Status,
     Rating"), only those of the steps that ran (the entry's copy of the update's field names
     lists every step's, run or not)."""
-    plans = dict(Undo.objects.filter(entry_id__in=list(entry_ids)).values_list("entry_id", "plan"))
-    backup_ids = {pk for plan in plans.values() for pk in plan or []}
-    changes = dict(Backup.objects.filter(pk__in=backup_ids).values_list("pk", "step__changes"))
+    undos = Undo.objects.filter(entry_id__in=list(entry_ids))
+    plans = {entry: (update, plan) for entry, update, plan in
+             undos.values_list("entry_id", "update_id", "plan")}  # fmt: skip
+    steps = Step.objects.filter(update_id__in=[u for u, _ in plans.values()])
+    changes = {
+        (update, position): step_changes
+        for update, position, step_changes in steps.values_list("update_id", "position", "changes")
+    }
     names = {}
-    for entry_id, plan in plans.items():
+    for entry_id, (update_id, plan) in plans.items():
         labels = [
             str(c.get("label") or c.get("api_name"))
-            for backup_id in reversed(plan or [])  # a plan runs the last step first
-            for c in changes.get(backup_id) or []
+            for position in reversed(plan or [])  # a plan runs the last step first
+            for c in changes.get((update_id, position)) or []
         ]
         names[entry_id] = ", ".join(dict.fromkeys(labels))
     return names

@@ -1,5 +1,5 @@
 """Write side of undo: the review's backup choice, starting an undo (exactly once per
-update), resuming one, and purging expired backups (the worker does it periodically)."""
+update), resuming one, and purging expired frozen records (the worker does it now and then)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from crmupdate.massupdate.frozen.models import FrozenChunk, FrozenStatus, FrozenView
 from crmupdate.massupdate.models import Draft, MassUpdate, UpdateStatus
 from crmupdate.massupdate.timing import backup_retention
-from crmupdate.massupdate.undo.models import (
-    Backup,
-    BackupChoice,
-    BackupChunk,
-    BackupStatus,
-    Undo,
-)
+from crmupdate.massupdate.undo.models import BackupChoice, Undo
 from crmupdate.massupdate.undo.runner import undo_carry_on
 from crmupdate.massupdate.undo.selectors import undo_state
 
@@ -84,7 +79,7 @@ def undo_start(*, update: MassUpdate, member: Any) -> Undo:
                 entry=entry,
                 created_by=member.user,
                 created_by_name=member.full_name or member.email,
-                plan=[b.pk for b in state.backups],
+                plan=[s.position for s in state.steps],
                 total_count=state.record_count,
                 due_at=now,  # the worker starts it
             )
@@ -102,9 +97,10 @@ def undo_resume(*, undo: Undo, member: Any) -> bool:
     return undo_carry_on(undo.pk)
 
 
-def backups_purge(*, now: datetime | None = None) -> int:
-    """Delete the stored pages of backups past their retention (the row stays, so the page
-    can say when it expired). Backups an unfinished undo is using are kept until it ends."""
+def frozen_purge(*, now: datetime | None = None) -> int:
+    """Delete the stored records of updates past their retention (the row stays, so the
+    page can say when they expired). Those an unfinished undo is using are kept until it
+    ends."""
     now = now or timezone.now()
     busy = Undo.objects.exclude(
         status__in=[
@@ -114,7 +110,7 @@ def backups_purge(*, now: datetime | None = None) -> int:
         ]
     ).values_list("update_id", flat=True)
     expired = (
-        Backup.objects.exclude(status=BackupStatus.EXPIRED)
+        FrozenView.objects.exclude(status=FrozenStatus.EXPIRED)
         .filter(
             Q(expires_at__lte=now)
             | Q(expires_at__isnull=True, started_at__lte=now - backup_retention())
@@ -122,10 +118,10 @@ def backups_purge(*, now: datetime | None = None) -> int:
         .exclude(update_id__in=busy)
     )
     purged = 0
-    for backup_id in list(expired.values_list("pk", flat=True)[:10_000]):
+    for frozen_id in list(expired.values_list("pk", flat=True)[:10_000]):
         with transaction.atomic():
-            BackupChunk.objects.filter(backup_id=backup_id).delete()
-            purged += Backup.objects.filter(pk=backup_id).update(
-                status=BackupStatus.EXPIRED, purged_at=now, page_token=""
+            FrozenChunk.objects.filter(frozen_id=frozen_id).delete()
+            purged += FrozenView.objects.filter(pk=frozen_id).update(
+                status=FrozenStatus.EXPIRED, purged_at=now, page_token=""
             )
     return purged

@@ -1,10 +1,13 @@
-"""The worker keeps a backup of what each step replaces, right before the step's Zoho job
-starts; when it cannot, the update does not run and the page says why."""
+"""The worker reads the records of the view once, right before the first Zoho job starts:
+ids, names and (when the box is ticked) the values the update replaces; when it cannot, the
+update does not run and the page says why."""
 
 import pytest
 
+from crmupdate.massupdate.frozen.models import FrozenStatus as BackupStatus
+from crmupdate.massupdate.frozen.models import FrozenView as Backup
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
-from crmupdate.massupdate.undo.models import Backup, BackupChoice, BackupStatus
+from crmupdate.massupdate.undo.models import BackupChoice
 from crmupdate.massupdate.undo.values import rows_decode
 from tests.fixtures_sim import SEED_CVID
 from tests.undo.conftest import (
@@ -18,6 +21,11 @@ from tests.undo.conftest import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def view_reads(version="v2"):
+    """The reads of the view (not the reads by id that check records after the job)."""
+    return [c for c in zoho_calls("GET", f"/crm/{version}/Leads") if "cvid=" in c.query]
 
 
 def backed_up(backup):
@@ -38,45 +46,58 @@ def test_a_view_larger_than_one_page_is_backed_up_before_the_job_starts(sam, sim
     backup = Backup.objects.get(update=update)
     assert backup.status == BackupStatus.COMPLETE
     assert backup.record_count == len(before)
-    assert backup.api_calls == backup.pages_read == 2
-    assert {int(rid): value for rid, value in backed_up(backup)} == before
-    # every page was read, with the step's field, before the mass update was sent
-    reads = zoho_calls("GET", "/crm/v2/Leads")
+    assert backup.pages_read == 2
+    assert {int(rid): value for rid, _, value in backed_up(backup)} == before
+    names = {
+        r.record_id: f"{r.data['First_Name']} {r.data['Last_Name']} ({r.data['Company']})"
+        for r in sim.view_records("Leads", "All Leads")
+        if r.data.get("First_Name")
+    }
+    assert {int(rid): name for rid, name, _ in backed_up(backup) if int(rid) in names} == names
+    # every page was read, with the names and the update's field, before it was sent (the
+    # practice CRM has no Full_Name: refused once, then the records are named without it)
+    reads = view_reads()
+    fields = "First_Name%2CLast_Name%2CCompany%2CLead_Status"
     assert [c.query for c in reads] == [
-        f"cvid={SEED_CVID}&fields=Lead_Status&per_page=200&page=1",
-        f"cvid={SEED_CVID}&fields=Lead_Status&per_page=200&page=2",
+        f"cvid={SEED_CVID}&fields=Full_Name%2C{fields}&per_page=200&page=1",
+        f"cvid={SEED_CVID}&fields={fields}&per_page=200&page=1",
+        f"cvid={SEED_CVID}&fields={fields}&per_page=200&page=2",
     ]
     post = zoho_calls("POST", "/actions/mass_update")[0]
     assert post.id > reads[-1].id
     update.refresh_from_db()
     assert update.finished and update.updated_count > 200
     assert backup.expires_at is not None
-    assert "Backup kept: 4" in update.steps.get().events.get(kind="backup").message
+    event = update.steps.get().events.get(kind="frozen").message
+    assert f"acts on the {len(before):,} records in the view now with their current" in event
+    assert update.frozen_count == len(before)
 
 
-def test_with_the_box_unticked_no_backup_is_read(sam, sim, fast_worker):
+def test_with_the_box_unticked_only_ids_and_names_are_kept(sam, sim, fast_worker):
     update = run_with_backup(sam.member, [lead_status()], keep=False)
     run_worker()
 
-    assert not Backup.objects.exists()
-    assert zoho_calls("GET", "/crm/v2/Leads") == []
+    frozen = Backup.objects.get()
+    assert not frozen.keep_values and frozen.record_count > 200
+    assert {len(row) for row in backed_up(frozen)} == {2}  # id and name only
     update.refresh_from_db()
     assert update.finished and update.updated_count > 200
     assert BackupChoice.objects.get().keep is False
 
 
 def test_a_429_while_backing_up_is_waited_out_and_reading_carries_on(sam, sim, fast_worker):
-    credits_left(sim.org, 1)  # page 1, then Zoho's daily limit
+    credits_left(sim.org, 2)  # page 1 (asked twice: Full_Name), then Zoho's daily limit
     update = run_with_backup(sam.member, [lead_status()])
     run_actions_until(lambda: Step.objects.filter(update=update).exclude(error_code="").exists(),
                     "the backup waiting")  # fmt: skip
 
     step = Step.objects.get(update=update)
-    backup = Backup.objects.get(step=step)
+    backup = Backup.objects.get(update=update)
     assert step.status == StepStatus.PENDING and step.error_code == "TOO_MANY_REQUESTS"
     assert step.holds_view  # nobody else's update changes the view meanwhile
     assert (backup.status, backup.pages_read, backup.next_page) == (BackupStatus.READING, 1, 2)
-    assert "Keeping a backup" in step.wait_reason and "Trying again" in step.wait_reason
+    assert "Reading the records of the view" in step.wait_reason
+    assert "Trying again" in step.wait_reason
     assert MassUpdate.objects.get(pk=update.pk).status == UpdateStatus.WAITING
     assert zoho_calls("POST", "/actions/mass_update") == []
 
@@ -84,8 +105,8 @@ def test_a_429_while_backing_up_is_waited_out_and_reading_carries_on(sam, sim, f
     run_worker()
     backup.refresh_from_db()
     assert backup.status == BackupStatus.COMPLETE and backup.record_count > 200
-    pages = [c.query.rsplit("&", 1)[-1] for c in zoho_calls("GET", "/crm/v2/Leads")]
-    assert pages == ["page=1", "page=2", "page=2"]  # the refused page again, not all of them
+    pages = [c.query.rsplit("&", 1)[-1] for c in view_reads()]
+    assert pages == ["page=1", "page=1", "page=2", "page=2"]  # the refused page again only
     update.refresh_from_db()
     assert update.finished and update.updated_count > 200
 
@@ -93,8 +114,11 @@ def test_a_429_while_backing_up_is_waited_out_and_reading_carries_on(sam, sim, f
 def test_a_backup_failure_stops_the_update_and_the_page_says_why(
     member, zoho_api, fast_worker, client
 ):
-    from tests.massupdate.conftest import CRM, CVID
+    from responses import GET
 
+    from tests.massupdate.conftest import CRM, CVID, RECORD_READS
+
+    zoho_api.remove(GET, RECORD_READS)
     zoho_api.get(
         f"{CRM}/Leads",
         status=403,
@@ -132,10 +156,10 @@ def test_page_tokens_are_followed_past_two_thousand_records_from_v3(
     backup = Backup.objects.get(update=update)
     assert backup.status == BackupStatus.COMPLETE
     assert backup.record_count == len(sim.view_records("Leads", "Imported batch 2024-Q3")) == 2050
-    queries = [c.query for c in zoho_calls("GET", "/crm/v3/Leads")]
-    assert len(queries) == 11
-    assert queries[0].endswith("page=1")
-    assert all("page_token=" in q for q in queries[1:])  # no page number past the first
+    queries = [c.query for c in view_reads("v3")]
+    assert len(queries) == 12  # Full_Name refused once, then 11 pages
+    assert queries[1].endswith("page=1")
+    assert all("page_token=" in q for q in queries[2:])  # no page number past the first
     assert len({row[0] for row in backed_up(backup)}) == 2050
 
 
@@ -147,10 +171,9 @@ def test_the_review_page_offers_the_backup_and_what_it_costs(sam, sim, client_fo
     page = client.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
     total = len(sim.view_records("Leads", "All Leads", as_user=sam.member.email))
     calls = -(-total // 200)
-    assert (
-        f'<label for="keep-backup">Keep a backup so this update can be undone (about {calls} '
-        "Zoho API calls)</label>" in page
-    )
+    assert '<label for="keep-backup">Keep the current values so this update can be undone' in page
+    assert f"When the update starts we read the records of the view once (about {calls} " in page
+    assert f"on the {total:,} records in the view Imported batch when it starts" in page
     assert '<input type="checkbox" name="keep_backup" id="keep-backup" checked>' in page
 
     # unticked (a browser then sends no keep_backup)
@@ -164,7 +187,7 @@ def test_a_backup_left_behind_by_a_dead_worker_carries_on_from_the_next_page(sam
 
     from django.utils import timezone
 
-    credits_left(sim.org, 1)
+    credits_left(sim.org, 2)
     update = run_with_backup(sam.member, [lead_status()])
     run_actions_until(lambda: Step.objects.filter(update=update).exclude(error_code="").exists(),
                       "the backup waiting")  # fmt: skip
@@ -182,8 +205,8 @@ def test_a_backup_left_behind_by_a_dead_worker_carries_on_from_the_next_page(sam
     run_worker()
     backup = Backup.objects.get(update=update)
     assert backup.status == BackupStatus.COMPLETE and backup.pages_read == 2
-    assert [c.query.rsplit("&", 1)[-1] for c in zoho_calls("GET", "/crm/v2/Leads")] == [
-        "page=1", "page=2", "page=2",
+    assert [c.query.rsplit("&", 1)[-1] for c in view_reads()] == [
+        "page=1", "page=1", "page=2", "page=2",
     ]  # fmt: skip
     update.refresh_from_db()
     assert update.finished and update.updated_count > 200
