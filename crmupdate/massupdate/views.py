@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crmupdate.accounts.decorators import team_required
+from crmupdate.accounts.http import TeamRequest
 from crmupdate.massupdate import metadata, selectors, services
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
@@ -47,8 +48,8 @@ def _zoho_problem(error: ZohoError) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @team_required
-def new(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def new(request: TeamRequest) -> HttpResponse:
+    member = request.member
     context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
     views_url = reverse("massupdate:new")
     try:
@@ -77,16 +78,16 @@ def new(request: HttpRequest) -> HttpResponse:
         )
     context.update(form=form, module=chosen, views=views)
     template = "massupdate/new.html"
-    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+    if request.htmx and request.method == "GET":
         template += "#view_picker"
     return render(request, template, context)
 
 
 @require_POST
 @team_required
-def refresh_metadata(request: HttpRequest) -> HttpResponse:
+def refresh_metadata(request: TeamRequest) -> HttpResponse:
     module = request.POST.get("module", "")
-    metadata.metadata_forget(team=request.team, module=module)  # type: ignore[attr-defined]
+    metadata.metadata_forget(team=request.team, module=module)
     messages.success(request, "Modules, views and fields will be read again from Zoho.")
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -96,8 +97,8 @@ def refresh_metadata(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @team_required
-def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def changes(request: TeamRequest, draft_id: str) -> HttpResponse:
+    member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
         messages.info(request, "These changes were already run. Here is how it went.")
@@ -144,15 +145,15 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
             services.draft_save_input(draft=draft, selected=form.selected, raw=raw)
     context["form"] = form
     template = "massupdate/changes.html"
-    if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
+    if request.htmx and request.method == "POST":
         template += "#changes_form"
     return render(request, template, context)  # invalid forms too: 200, so htmx swaps them
 
 
 @require_GET
 @team_required
-def review(request: HttpRequest, draft_id: str) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def review(request: TeamRequest, draft_id: str) -> HttpResponse:
+    member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
         return redirect("massupdate:detail", pk=draft.update_id)
@@ -168,8 +169,8 @@ def review(request: HttpRequest, draft_id: str) -> HttpResponse:
 
 @require_POST
 @team_required
-def run(request: HttpRequest, draft_id: str) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def run(request: TeamRequest, draft_id: str) -> HttpResponse:
+    member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     backup_choice_save(draft=draft, data=request.POST)  # before the worker can look for it
     try:
@@ -182,9 +183,9 @@ def run(request: HttpRequest, draft_id: str) -> HttpResponse:
     return redirect("massupdate:detail", pk=update.pk)
 
 
-def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse:
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+def _render_update(request: TeamRequest, pk: int, template: str) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)
+    zone = person_zone(request.member.time_zone)
     context = {"update": update, "steps": list(update.steps.all()), "viewer_zone": zone}
     with timezone.override(zone):  # times in the viewer's own time zone
         return render(request, template, context)
@@ -192,8 +193,8 @@ def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse
 
 @require_GET
 @team_required(allow_reauth=True)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    undone = undo_entry_target(team=request.team, pk=pk)  # type: ignore[attr-defined]
+def detail(request: TeamRequest, pk: int) -> HttpResponse:
+    undone = undo_entry_target(team=request.team, pk=pk)
     if undone is not None:  # this row is an undo: its page is the undone update's undo page
         return redirect("undo:page", pk=undone)
     return _render_update(request, pk, "massupdate/detail.html")
@@ -201,24 +202,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @team_required(allow_reauth=True)
-def status(request: HttpRequest, pk: int) -> HttpResponse:
+def status(request: TeamRequest, pk: int) -> HttpResponse:
     """The self-refreshing part of the update's page (reads our database, never Zoho)."""
     return _render_update(request, pk, "massupdate/detail.html#status")
 
 
 @require_POST
 @team_required
-def retry(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    if services.step_retry(update=update, step_id=step_id, member=request.member):  # type: ignore[attr-defined]
+def retry(request: TeamRequest, pk: int, step_id: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)
+    if services.step_retry(update=update, step_id=step_id, member=request.member):
         messages.success(request, "The step is being sent to Zoho again.")
     return redirect(reverse("massupdate:detail", kwargs={"pk": update.pk}))
 
 
 @require_POST
 @team_required
-def resume(request: HttpRequest, pk: int) -> HttpResponse:
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    if services.massupdate_resume(update=update, member=request.member):  # type: ignore[attr-defined]
+def resume(request: TeamRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)
+    if services.massupdate_resume(update=update, member=request.member):
         messages.success(request, "The update carries on where it stopped.")
     return redirect("massupdate:detail", pk=update.pk)
