@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,7 +32,6 @@ from crmupdate.accounts.sessions import user_sign_out_everywhere, zoho_access_ch
 from crmupdate.zoho import oauth
 from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
-from crmupdate.zoho.transport import ZohoResponse
 from crmupdate.zoho.types import Org, User, UserInfo
 
 logger = logging.getLogger(__name__)
@@ -45,7 +43,6 @@ REAUTH_MESSAGE = (
 _LEASE_EXTRA_SECONDS = 10.0
 _WAIT_STEP_SECONDS = 0.05
 
-T = TypeVar("T")
 AnyUser = AbstractBaseUser | AnonymousUser
 
 
@@ -181,45 +178,36 @@ def connection_mark_needs_reauth(*, connection_id: int) -> None:
 # --- the API client -----------------------------------------------------------------------
 
 
-class ConnectedZohoClient(ZohoClient):
-    """A ZohoClient bound to a person's connection: when Zoho refuses the access token, it
-    gets a fresh one (one refresh) and repeats the call once; if Zoho refuses again, the
-    connection is marked as needing sign-in and ReauthRequired is raised.
+class ConnectionTokens:
+    """The access tokens of a person's connection, for a `ZohoClient`: the cached token while
+    it is fresh; when Zoho refuses it, one refresh; if Zoho refuses the fresh one too, the
+    connection is marked as needing sign-in and ReauthRequired is raised."""
 
-    Repeating a write is safe here: a refused token means Zoho did nothing with the request.
-    """
-
-    def __init__(self, *, connection_id: int, user_id: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, connection_id: int, user_id: int) -> None:
         self.connection_id = connection_id
         self.user_id = user_id
+        # Asked now, so a person who must sign in again hears it before any call is made.
+        self._token = connection_access_token(connection_id=connection_id)
 
-    def _get(self, path: str, params: Any = None) -> dict[str, Any] | None:
-        call = super()._get
-        return self._with_token_retry(lambda: call(path, params))
+    def __repr__(self) -> str:  # never shows the token
+        return f"ConnectionTokens(connection_id={self.connection_id})"
 
-    def _write(self, method: str, path: str, body: dict[str, Any]) -> ZohoResponse:
-        call = super()._write
-        return self._with_token_retry(lambda: call(method, path, body))
+    def access_token(self) -> str:
+        return self._token
 
-    def _with_token_retry(self, call: Callable[[], T]) -> T:
-        try:
-            return call()
-        except ReauthRequired:
-            raise
-        except ZohoError as error:
-            if error.category != ErrorCategory.AUTH:
-                raise
-        self._access_token = connection_access_token(
-            connection_id=self.connection_id, rejected_token=self._access_token
+    def refreshed(self, *, rejected: str, error: ZohoError) -> str | None:
+        if isinstance(error, ReauthRequired):
+            return None
+        self._token = connection_access_token(
+            connection_id=self.connection_id, rejected_token=rejected
         )
-        try:
-            return call()
-        except ZohoError as error:
-            if error.category == ErrorCategory.AUTH and not isinstance(error, ReauthRequired):
-                connection_mark_needs_reauth(connection_id=self.connection_id)
-                raise ReauthRequired(user_id=self.user_id) from error
-            raise
+        return self._token
+
+    def refused(self, error: ZohoError) -> ZohoError:
+        if isinstance(error, ReauthRequired):
+            return error
+        connection_mark_needs_reauth(connection_id=self.connection_id)
+        return ReauthRequired(user_id=self.user_id)
 
 
 def zoho_client_for(user: AnyUser) -> ZohoClient:
@@ -233,12 +221,9 @@ def zoho_client_for(user: AnyUser) -> ZohoClient:
     connection = ZohoConnection.objects.filter(user_id=user.pk).first()
     if connection is None:
         raise ReauthRequired(user_id=user.pk)
-    access_token = connection_access_token(connection_id=connection.pk)
-    return ConnectedZohoClient(
-        connection_id=connection.pk,
-        user_id=user.pk,
+    return ZohoClient(
         api_domain=connection.api_domain,
-        access_token=access_token,
+        tokens=ConnectionTokens(connection_id=connection.pk, user_id=user.pk),
         api_version=settings.ZOHO_API_VERSION,
         timeout=settings.ZOHO_HTTP_TIMEOUT,
     )

@@ -167,7 +167,7 @@ def test_a_refresh_failing_for_network_reasons_does_not_ask_for_sign_in(zoho_htt
     zoho_http.replace(
         responses_lib.POST, TOKEN_URL, json={"access_token": "1000.ok", "expires_in": 3600}
     )
-    assert zoho_client_for(user)._access_token == "1000.ok"
+    assert zoho_client_for(user).tokens.access_token() == "1000.ok"
 
 
 @pytest.mark.django_db
