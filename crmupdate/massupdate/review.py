@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from crmupdate.accounts.services import zoho_client_for
 from crmupdate.massupdate.fieldforms import Change, display_value
 from crmupdate.massupdate.metadata import fields_for
 from crmupdate.massupdate.models import Draft
@@ -86,8 +87,6 @@ def changes_sentence(changes: list[Change], count: int | None, view_name: str) -
 def draft_preview(*, draft: Draft, member: Any) -> Preview:
     """The count of the view, a sample of its records with current and new values, and the
     warnings that apply. Calls Zoho (count and one page of records); raises ZohoError."""
-    from crmupdate.accounts.services import zoho_client_for
-
     changes = draft_changes(draft)
     module = draft.module_api_name
     client = zoho_client_for(member.user)
