@@ -150,6 +150,13 @@ BENCH = env_bool("BENCH", False)
 # MASSUPDATE_LEASE_SECONDS (longer while sending: see massupdate/timing.py), so another worker
 # takes over from a killed one.
 ZOHO_METADATA_TTL = env_int("ZOHO_METADATA_TTL", 3600)
+# Pages that read from Zoho (crmupdate.massupdate.pagelimits): what a person read is reused
+# for ZOHO_PAGE_CACHE_SECONDS; at most ZOHO_PAGE_READS_PER_PERSON Zoho calls per person per
+# minute and ZOHO_PAGE_READS_PER_TEAM per team per hour, so page loads cannot spend the
+# organisation's daily API credits.
+ZOHO_PAGE_CACHE_SECONDS = env_int("ZOHO_PAGE_CACHE_SECONDS", 60)
+ZOHO_PAGE_READS_PER_PERSON = env_int("ZOHO_PAGE_READS_PER_PERSON", 30)
+ZOHO_PAGE_READS_PER_TEAM = env_int("ZOHO_PAGE_READS_PER_TEAM", 600)
 MASSUPDATE_POLL_FIRST_SECONDS = env_float("MASSUPDATE_POLL_FIRST_SECONDS", 3.0)
 MASSUPDATE_POLL_MAX_SECONDS = env_float("MASSUPDATE_POLL_MAX_SECONDS", 60.0)
 MASSUPDATE_RETRY_FIRST_SECONDS = env_float("MASSUPDATE_RETRY_FIRST_SECONDS", 10.0)

@@ -1,5 +1,6 @@
 import os
 
+import pytest
 from hypothesis import settings as hypothesis_settings
 
 # Browser tests drive a live server from the test thread; Django's async-safety check would
@@ -18,3 +19,12 @@ hypothesis_settings.load_profile(
 )
 
 pytest_plugins = ["tests.fixtures_sim", "tests.fixtures_accounts"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (page reads and their limits live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -35,6 +35,7 @@ def zoho_sim_origin(live_server, settings) -> str:
 def save_signin_from_tokens(tokens: dict[str, Any]) -> Any:
     """Read who the tokens belong to from Zoho (here: the simulator) over HTTP, and save it
     exactly as a browser sign-in would."""
+    from crmupdate.accounts.permissions import admin_names_read, profile_read
     from crmupdate.accounts.services import SignIn, account_save_signin
     from crmupdate.zoho import datacenters, oauth
     from crmupdate.zoho.client import ZohoClient
@@ -63,6 +64,8 @@ def save_signin_from_tokens(tokens: dict[str, Any]) -> Any:
         expires_in=int(tokens.get("expires_in") or 3600),
         refresh_token=tokens.get("refresh_token") or None,
         scope=str(tokens.get("scope") or ""),
+        permissions=profile_read(client=client, crm_user=crm_user).member_fields(),
+        admin_names=admin_names_read(client=client),
     )
     existing = _existing_user(signin.uid)
     social = existing.social_auth.get(provider="zoho") if existing else None

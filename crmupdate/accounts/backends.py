@@ -24,6 +24,7 @@ from django.conf import settings
 from social_core.backends.oauth import BaseOAuth2
 
 from crmupdate.accounts.failures import SignInFailed
+from crmupdate.accounts.permissions import admin_names_read, profile_read
 from crmupdate.zoho import datacenters, oauth
 from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ZohoError
@@ -35,6 +36,7 @@ ZOHO_SCOPES = [
     "ZohoCRM.settings.modules.READ",
     "ZohoCRM.settings.fields.READ",
     "ZohoCRM.settings.custom_views.READ",
+    "ZohoCRM.settings.profiles.READ",
     "ZohoCRM.users.READ",
     "ZohoCRM.org.READ",
     "ZohoCRM.mass_update.READ",
@@ -174,6 +176,8 @@ class ZohoOAuth2(BaseOAuth2):
             )
             org = client.get_org()
             crm_user = client.current_user()
+            permissions = profile_read(client=client, crm_user=crm_user).member_fields()
+            admin_names = admin_names_read(client=client)
         except ZohoError as error:
             raise SignInFailed.from_zoho_error(error, backend=self) from error
         if not org.id or not info.zuid:
@@ -183,6 +187,8 @@ class ZohoOAuth2(BaseOAuth2):
             "zoho_user_info": info,
             "zoho_org": org,
             "zoho_crm_user": crm_user,
+            "zoho_permissions": permissions,
+            "zoho_admin_names": admin_names,
         }
 
     def get_user_id(self, details: dict[str, Any], response: dict[str, Any]) -> str:

@@ -25,6 +25,13 @@ class Team(models.Model):
     data_centre = models.CharField(max_length=16, blank=True)
     api_domain = models.URLField(max_length=255)
     edition = models.CharField(max_length=64, blank=True)
+    # The org's Zoho administrators (users?type=AdminUsers), named on pages that say whom to
+    # ask for a permission; read at each sign-in and "Refresh from Zoho".
+    zoho_admin_names = models.JSONField(default=list, blank=True)
+    # The organisation's remaining Zoho API credits as Zoho last reported them
+    # (X-API-CREDITS-REMAINING, sent only once half the day's credits are used).
+    api_credits_remaining = models.PositiveIntegerField(null=True, blank=True)
+    api_credits_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -33,6 +40,15 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.company_name or f"Zoho organisation {self.zoho_org_id}"
+
+    @property
+    def api_credits_known(self) -> int | None:
+        """The credits Zoho last reported, if it did in the last 24 hours (its window)."""
+        if self.api_credits_remaining is None or self.api_credits_seen_at is None:
+            return None
+        if self.api_credits_seen_at < timezone.now() - timedelta(hours=24):
+            return None
+        return self.api_credits_remaining
 
 
 class Member(models.Model):
@@ -49,6 +65,16 @@ class Member(models.Model):
     profile_name = models.CharField(max_length=255, blank=True)
     role_name = models.CharField(max_length=255, blank=True)
     time_zone = models.CharField(max_length=64, blank=True, default="UTC")
+    # What Zoho's profile grants, read at sign-in and on "Refresh from Zoho" (see
+    # crmupdate.accounts.permissions). `permissions_read_at` None: Zoho did not let us read
+    # the profile, so what the person may do is unknown.
+    zoho_profile_id = models.CharField(max_length=64, blank=True)
+    is_zoho_admin = models.BooleanField(default=False)
+    mass_update_modules = models.JSONField(default=list, blank=True)
+    permissions_read_at = models.DateTimeField(null=True, blank=True)
+    # Set here, not in Zoho: may undo, retry and resume the team's updates like a Zoho
+    # administrator (still only in modules where their own profile grants Mass Update).
+    is_team_admin = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_signed_in_at = models.DateTimeField(null=True, blank=True)
 
@@ -60,6 +86,25 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.full_name or self.email or f"Zoho user {self.zoho_user_id}"
+
+    @property
+    def permissions_known(self) -> bool:
+        return self.permissions_read_at is not None
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_zoho_admin or self.is_team_admin
+
+    def may_mass_update(self, module_api_name: str) -> bool:
+        """May this person start a mass update in the module? Unknown permissions: yes
+        (Zoho itself refuses at submit)."""
+        if not self.permissions_known:
+            return True
+        return module_api_name in (self.mass_update_modules or [])
+
+    @property
+    def may_mass_update_somewhere(self) -> bool:
+        return not self.permissions_known or bool(self.mass_update_modules)
 
 
 class ZohoConnection(models.Model):

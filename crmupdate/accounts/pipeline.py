@@ -90,6 +90,8 @@ def save_account(
         expires_in=int(response.get("expires_in") or 3600),
         refresh_token=response.get("refresh_token") or None,
         scope=str(response.get("scope") or ""),
+        permissions=dict(response.get("zoho_permissions") or {}),
+        admin_names=response.get("zoho_admin_names"),
     )
     try:
         user, social, is_new = account_save_signin(signin=signin, user=user, social=social)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from crmupdate.accounts.models import Member, Team, ZohoConnection
 
 
@@ -15,6 +17,16 @@ def member_for_user(*, user: Any) -> Member | None:
 
 def team_members(*, team: Team) -> list[Member]:
     return list(Member.objects.filter(team=team).order_by("full_name", "pk"))
+
+
+def team_administrators(*, team: Team) -> list[Member]:
+    """The people of the team who may undo, retry and resume others' updates: Zoho
+    administrators and team administrators (named on pages that say whom to ask)."""
+    return list(
+        Member.objects.filter(team=team)
+        .filter(Q(is_zoho_admin=True) | Q(is_team_admin=True))
+        .order_by("full_name", "pk")
+    )
 
 
 def connection_for_user(*, user: Any) -> ZohoConnection | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -221,11 +221,20 @@ def zoho_client_for(user: AnyUser) -> ZohoClient:
     connection = ZohoConnection.objects.filter(user_id=user.pk).first()
     if connection is None:
         raise ReauthRequired(user_id=user.pk)
+    user_id = user.pk
     return ZohoClient(
         api_domain=connection.api_domain,
-        tokens=ConnectionTokens(connection_id=connection.pk, user_id=user.pk),
+        tokens=ConnectionTokens(connection_id=connection.pk, user_id=user_id),
         api_version=settings.ZOHO_API_VERSION,
         timeout=settings.ZOHO_HTTP_TIMEOUT,
+        on_credits=lambda remaining: team_credits_record(user_id=user_id, remaining=remaining),
+    )
+
+
+def team_credits_record(*, user_id: int, remaining: int) -> None:
+    """Remember the API credits Zoho says the person's organisation has left."""
+    Team.objects.filter(members__user_id=user_id).update(
+        api_credits_remaining=remaining, api_credits_seen_at=timezone.now()
     )
 
 
@@ -248,6 +257,9 @@ class SignIn:
     expires_in: int
     refresh_token: str | None
     scope: str
+    # What the person's Zoho profile grants (see crmupdate.accounts.permissions).
+    permissions: dict[str, Any] = field(default_factory=dict)
+    admin_names: list[str] | None = None  # None: Zoho did not say
 
     def __repr__(self) -> str:  # tokens stay out of logs and tracebacks
         return f"SignIn(uid={self.uid!r}, api_domain={self.api_domain!r})"
@@ -282,15 +294,15 @@ def account_save_signin(
     }
     social.save(update_fields=["extra_data", "modified"])
 
-    team, _ = Team.objects.update_or_create(
-        zoho_org_id=signin.org.id,
-        defaults={
-            "company_name": signin.org.company_name,
-            "data_centre": signin.data_centre,
-            "api_domain": signin.api_domain,
-            "edition": signin.org.edition,
-        },
-    )
+    team_fields: dict[str, Any] = {
+        "company_name": signin.org.company_name,
+        "data_centre": signin.data_centre,
+        "api_domain": signin.api_domain,
+        "edition": signin.org.edition,
+    }
+    if signin.admin_names is not None:
+        team_fields["zoho_admin_names"] = signin.admin_names
+    team, _ = Team.objects.update_or_create(zoho_org_id=signin.org.id, defaults=team_fields)
     crm_user = signin.crm_user
     other = Member.objects.filter(team=team, zoho_user_id=crm_user.id).exclude(user=user)
     if other.exists():
@@ -308,6 +320,7 @@ def account_save_signin(
                 "role_name": crm_user.role_name,
                 "time_zone": crm_user.time_zone or "UTC",
                 "last_signed_in_at": now,
+                **signin.permissions,
             },
         )
     except IntegrityError as error:

@@ -23,13 +23,15 @@ def worker_client(*, user: Any) -> ZohoClient:
 
 
 def step_client(step: Step) -> ZohoClient:
-    """Whose sign-in a step is sent and followed with: the person who started the update."""
-    return worker_client(user=step.update.created_by)
+    """Whose sign-in a step is sent and followed with: the person who last pressed "Retry" or
+    "Resume" on its update, else the person who started it."""
+    return worker_client(user=step.update.run_by or step.update.created_by)
 
 
 def undo_client(undo: Undo) -> ZohoClient:
-    """Whose sign-in an undo runs with: the person who started the undo."""
-    return worker_client(user=undo.created_by)
+    """Whose sign-in an undo runs with: the person who last pressed "Resume" on it, else
+    the person who started it."""
+    return worker_client(user=undo.run_by or undo.created_by)
 
 
 def signed_in_since(*, user_id: int | None, since: datetime | None) -> bool:

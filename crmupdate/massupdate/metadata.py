@@ -2,8 +2,10 @@
 
 Entries live for `settings.ZOHO_METADATA_TTL` seconds (default one hour); "Refresh from
 Zoho" drops them. Fields are cached per team *and* Zoho profile, because whether a field is
-read-only depends on the person's profile. With a warm cache, the new-update pages make no
-Zoho call at all.
+read-only depends on the person's profile; views per Zoho user, because which views a person
+sees is theirs (views shared "only with me", by role or group). With a warm cache, the
+new-update pages make no Zoho call at all; a cold one counts against the page limits
+(crmupdate.massupdate.pagelimits).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import timezone
 
 from crmupdate.accounts.services import zoho_client_for
 from crmupdate.massupdate.models import MetadataCache
+from crmupdate.massupdate.pagelimits import page_reads_take
 from crmupdate.zoho.client import ZohoClient, module_api_name_valid
 from crmupdate.zoho.types import CustomView, CustomViewList, Field, Module, User
 
@@ -49,12 +52,20 @@ def _cached(
     *,
     module: str = "",
     profile: str = "",
+    zoho_user: str = "",
     refresh: bool = False,
 ) -> Any:
-    key = {"team": member.team, "kind": kind, "module_api_name": module, "profile": profile}
+    key = {
+        "team": member.team,
+        "kind": kind,
+        "module_api_name": module,
+        "profile": profile,
+        "zoho_user": zoho_user,
+    }
     row = MetadataCache.objects.filter(**key).first()
     if row is not None and not refresh and row.fetched_at > timezone.now() - ttl():
         return row.payload
+    page_reads_take(member=member)
     payload = fetch()  # outside any transaction: this is an HTTP call
     try:
         with transaction.atomic():
@@ -104,7 +115,9 @@ def views_for(member: Any, module: str, *, refresh: bool = False) -> CustomViewL
             "category_labels": found.category_labels,
         }
 
-    payload = _cached(member, Kind.VIEWS, fetch, module=module, refresh=refresh)
+    payload = _cached(
+        member, Kind.VIEWS, fetch, module=module, zoho_user=member.zoho_user_id, refresh=refresh
+    )
     return CustomViewList(
         views=[CustomView.from_api(v) for v in payload.get("views", []) if isinstance(v, dict)],
         default_id=str(payload.get("default_id") or ""),

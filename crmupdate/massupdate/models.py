@@ -66,6 +66,11 @@ class MassUpdate(models.Model):
     )
     created_by_name = models.CharField(max_length=200, blank=True)
     created_by_email = models.CharField(max_length=254, blank=True)
+    # Who last pressed "Retry" or "Resume": the worker then sends with their Zoho token, never
+    # with another person's. None: the author's.
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -190,7 +195,8 @@ class StepEvent(models.Model):
 
 
 class MetadataCache(models.Model):
-    """Zoho metadata per team (fields also per profile: read-only-ness differs by profile)."""
+    """Zoho metadata per team (fields also per profile: read-only-ness differs by profile;
+    views per Zoho user: who may see a view differs by person)."""
 
     class Kind(models.TextChoices):
         MODULES = "modules"
@@ -202,13 +208,15 @@ class MetadataCache(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     module_api_name = models.CharField(max_length=100, blank=True)
     profile = models.CharField(max_length=200, blank=True)
+    # Set for what differs from person to person (views: "only to me", role visibility).
+    zoho_user = models.CharField(max_length=64, blank=True)
     payload = models.JSONField()
     fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "kind", "module_api_name", "profile"],
+                fields=["team", "kind", "module_api_name", "profile", "zoho_user"],
                 name="massupdate_metadata_key",
             )
         ]

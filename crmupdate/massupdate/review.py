@@ -18,6 +18,7 @@ from crmupdate.massupdate.fieldforms import Change, display_value
 from crmupdate.massupdate.metadata import fields_for
 from crmupdate.massupdate.models import Draft
 from crmupdate.massupdate.names import name_fields, record_display_name
+from crmupdate.massupdate.pagelimits import page_cache_get_or_read
 from crmupdate.massupdate.planner import fields_per_call, plan_steps
 from crmupdate.massupdate.values import value_after, value_holds
 from crmupdate.massupdate.viewfilter import Effect, change_effect
@@ -90,15 +91,25 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
     changes = draft_changes(draft)
     module = draft.module_api_name
     client = zoho_client_for(member.user)
-    count = _count_or_none(client, module, draft.cvid)
+    count = page_cache_get_or_read(
+        key=f"count:{module}:{draft.cvid}",
+        read=lambda: _count_or_none(client, module, draft.cvid),
+        member=member,
+    )
     fields = fields_for(member, module)
     by_name = {f.api_name: f for f in fields}
     naming = name_fields(module, by_name)
     wanted = list(dict.fromkeys([*naming, *(c.api_name for c in changes)]))
-    page = client.get_records(module, cvid=draft.cvid, fields=wanted, per_page=SAMPLE_SIZE)
+    records = page_cache_get_or_read(
+        key=f"sample:{module}:{draft.cvid}:{','.join(wanted)}",
+        read=lambda: (
+            client.get_records(module, cvid=draft.cvid, fields=wanted, per_page=SAMPLE_SIZE).records
+        ),
+        member=member,
+    )
     sample = [
         sample_row(module, record, changes, by_name, time_zone=member.time_zone)
-        for record in page.records[:SAMPLE_SIZE]
+        for record in records[:SAMPLE_SIZE]
     ]
     Draft.objects.filter(pk=draft.pk).update(record_count=count)
     draft.record_count = count
@@ -110,7 +121,11 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
         steps=steps,
         sample=sample,
         view_notes=view_notes(
-            criteria=_criteria_or_none(client, module, draft.cvid),
+            criteria=page_cache_get_or_read(
+                key=f"criteria:{module}:{draft.cvid}",
+                read=lambda: _criteria_or_none(client, module, draft.cvid),
+                member=member,
+            ),
             changes=changes,
             fields=by_name,
             view_name=draft.view_name,

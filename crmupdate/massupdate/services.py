@@ -165,6 +165,8 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
         **NO_ERROR,
     )
     if retried:
+        # From now on the worker sends with the token of the person who pressed the button.
+        MassUpdate.objects.filter(pk=update.pk).update(run_by=member.user)
         StepEvent.objects.create(
             step_id=step_id,
             kind="retry",
@@ -175,7 +177,9 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
 
 
 def massupdate_resume(*, update: MassUpdate, member: Any) -> int:
-    """Carry on with paused steps (after the person signed in again)."""
+    """Carry on with paused steps (after the person signed in again), from now on with the
+    Zoho token of the person who pressed the button."""
+    MassUpdate.objects.filter(pk=update.pk).update(run_by=member.user)
     resumed = steps_resume(
         update_id=update.pk, note=f"Resumed by {member.full_name or member.email}."
     )

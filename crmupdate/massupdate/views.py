@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crmupdate.accounts.decorators import team_required
 from crmupdate.accounts.http import TeamRequest
+from crmupdate.accounts.permissions import member_permissions_refresh
 from crmupdate.massupdate import metadata, selectors, services
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
@@ -27,6 +28,13 @@ from crmupdate.massupdate.forms import (
     ModuleViewForm,
     initial_from_raw,
     raw_input_from,
+)
+from crmupdate.massupdate.pagelimits import limited_page, page_reads_take
+from crmupdate.massupdate.permissions import (
+    ANY_MODULE,
+    may_change_run,
+    may_start,
+    refused_page,
 )
 from crmupdate.massupdate.review import draft_preview as review_preview
 from crmupdate.massupdate.undo.selectors import undo_entry_target
@@ -48,14 +56,29 @@ def _zoho_problem(error: ZohoError) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @team_required
+@limited_page
 def new(request: TeamRequest) -> HttpResponse:
     member = request.member
     context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
+    if not member.may_mass_update_somewhere:  # say why, and spend no Zoho call on it
+        refusal = may_start(member=member, module_api_name="", module_label=ANY_MODULE)
+        if request.method == "POST":
+            return refused_page(request, refusal, title="You cannot start a mass update")
+        context["refusal"] = refusal.reason
+        return render(request, "massupdate/new.html", context)
     views_url = reverse("massupdate:new")
     try:
-        modules = metadata.modules_for(member)
+        offered = metadata.modules_for(member)
+        modules = [m for m in offered if member.may_mass_update(m.api_name)]
+        context["not_allowed"] = [m for m in offered if not member.may_mass_update(m.api_name)]
         module = (request.POST or request.GET).get("module", "")
         chosen = next((m for m in modules if m.api_name == module), None)
+        refused = next((m for m in context["not_allowed"] if m.api_name == module), None)
+        if refused is not None:
+            decision = may_start(
+                member=member, module_api_name=refused.api_name, module_label=refused.plural_label
+            )
+            return refused_page(request, decision, title="You cannot mass update this module")
         views = metadata.views_for(member, chosen.api_name) if chosen else None
     except ZohoError as error:
         context.update(_zoho_problem(error))
@@ -85,10 +108,20 @@ def new(request: TeamRequest) -> HttpResponse:
 
 @require_POST
 @team_required
+@limited_page
 def refresh_metadata(request: TeamRequest) -> HttpResponse:
     module = request.POST.get("module", "")
-    metadata.metadata_forget(team=request.team, module=module)
-    messages.success(request, "Modules, views and fields will be read again from Zoho.")
+    member = request.member
+    metadata.metadata_forget(team=member.team, module=module)
+    page_reads_take(member=member, calls=3)  # the person, their profile, the administrators
+    try:
+        member_permissions_refresh(member=member)
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise  # the accounts middleware sends the person through sign-in and back
+        messages.error(request, "Zoho could not tell your permissions just now: try again soon.")
+    else:
+        messages.success(request, "Your permissions, modules, views and fields are read again.")
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(back)
@@ -97,12 +130,15 @@ def refresh_metadata(request: TeamRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @team_required
+@limited_page
 def changes(request: TeamRequest, draft_id: str) -> HttpResponse:
     member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
         messages.info(request, "These changes were already run. Here is how it went.")
         return redirect("massupdate:detail", pk=draft.update_id)
+    if refused := _draft_refusal(request, draft):
+        return refused
     context: dict[str, Any] = {"draft": draft}
     try:
         offered = offered_fields(metadata.fields_for(member, draft.module_api_name))
@@ -152,11 +188,14 @@ def changes(request: TeamRequest, draft_id: str) -> HttpResponse:
 
 @require_GET
 @team_required
+@limited_page
 def review(request: TeamRequest, draft_id: str) -> HttpResponse:
     member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
         return redirect("massupdate:detail", pk=draft.update_id)
+    if refused := _draft_refusal(request, draft):
+        return refused
     if not draft.changes:
         return redirect("massupdate:changes", draft_id=draft.public_id)
     context: dict[str, Any] = {"draft": draft}
@@ -172,6 +211,8 @@ def review(request: TeamRequest, draft_id: str) -> HttpResponse:
 def run(request: TeamRequest, draft_id: str) -> HttpResponse:
     member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
+    if not draft.update_id and (refused := _draft_refusal(request, draft)):
+        return refused
     backup_choice_save(draft=draft, data=request.POST)  # before the worker can look for it
     try:
         update = services.massupdate_run(
@@ -183,10 +224,26 @@ def run(request: TeamRequest, draft_id: str) -> HttpResponse:
     return redirect("massupdate:detail", pk=update.pk)
 
 
+def _draft_refusal(request: TeamRequest, draft: Any) -> HttpResponse | None:
+    decision = may_start(
+        member=request.member,
+        module_api_name=draft.module_api_name,
+        module_label=draft.module_label,
+    )
+    if decision:
+        return None
+    return refused_page(request, decision, title="You cannot run this mass update")
+
+
 def _render_update(request: TeamRequest, pk: int, template: str) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)
     zone = person_zone(request.member.time_zone)
-    context = {"update": update, "steps": list(update.steps.all()), "viewer_zone": zone}
+    context = {
+        "update": update,
+        "steps": list(update.steps.all()),
+        "viewer_zone": zone,
+        "may_retry": may_change_run(member=request.member, update=update, action="retry"),
+    }
     with timezone.override(zone):  # times in the viewer's own time zone
         return render(request, template, context)
 
@@ -211,6 +268,9 @@ def status(request: TeamRequest, pk: int) -> HttpResponse:
 @team_required
 def retry(request: TeamRequest, pk: int, step_id: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)
+    decision = may_change_run(member=request.member, update=update, action="retry")
+    if not decision:
+        return refused_page(request, decision, title="You cannot send this step again")
     if services.step_retry(update=update, step_id=step_id, member=request.member):
         messages.success(request, "The step is being sent to Zoho again.")
     return redirect(reverse("massupdate:detail", kwargs={"pk": update.pk}))
@@ -220,6 +280,9 @@ def retry(request: TeamRequest, pk: int, step_id: int) -> HttpResponse:
 @team_required
 def resume(request: TeamRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)
+    decision = may_change_run(member=request.member, update=update, action="resume")
+    if not decision:
+        return refused_page(request, decision, title="You cannot resume this update")
     if services.massupdate_resume(update=update, member=request.member):
         messages.success(request, "The update carries on where it stopped.")
     return redirect("massupdate:detail", pk=update.pk)

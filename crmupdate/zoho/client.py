@@ -37,6 +37,7 @@ from crmupdate.zoho.transport import (
     RetryPolicy,
     Transport,
     ZohoResponse,
+    credits_remaining,
 )
 from crmupdate.zoho.types import (
     CustomView,
@@ -46,6 +47,7 @@ from crmupdate.zoho.types import (
     MassUpdateScheduled,
     Module,
     Org,
+    Profile,
     RecordPage,
     RecordResult,
     User,
@@ -74,7 +76,10 @@ class ZohoClient:
         session: requests.Session | None = None,
         read_attempts: int = DEFAULT_READ_ATTEMPTS,
         sleep: Callable[[float], None] = time.sleep,
+        on_credits: Callable[[int], None] | None = None,
     ) -> None:
+        """`on_credits(n)` is called whenever Zoho reports the organisation's remaining API
+        credits (X-API-CREDITS-REMAINING, sent only once half the day's credits are used)."""
         if not _API_VERSION.fullmatch(api_version):
             raise ValueError(f"Zoho API version must look like 'v2' or 'v2.1', not {api_version!r}")
         self.api_domain = api_domain.rstrip("/")
@@ -84,6 +89,7 @@ class ZohoClient:
         self.tokens: TokenProvider = (
             tokens if tokens is not None else FixedToken(access_token or "")
         )
+        self._on_credits = on_credits
         self._transport = Transport(
             timeout=timeout, session=session, read_attempts=read_attempts, sleep=sleep
         )
@@ -166,6 +172,17 @@ class ZohoClient:
         if not orgs:
             raise _malformed("Zoho did not return the organisation's details.")
         return Org.from_api(orgs[0])
+
+    def get_profile(self, profile_id: str) -> Profile:
+        """One profile with its `permissions_details` (Zoho sends them only for a single
+        profile). Needs scope ZohoCRM.settings.profiles.READ. Zoho: Profiles API,
+        https://www.zoho.com/crm/developer/docs/api/v2/get-profiles.html"""
+        if not profile_id.isdigit():
+            raise ValueError(f"not a Zoho profile id: {profile_id!r}")
+        profiles = _objects(self._get(f"settings/profiles/{profile_id}"), "profiles")
+        if not profiles:
+            raise _malformed("Zoho did not return the profile's permissions.")
+        return Profile.from_api(profiles[0])
 
     # --- records ---------------------------------------------------------------------------
 
@@ -318,7 +335,9 @@ class ZohoClient:
                 "GET", self._url(path), policy=RetryPolicy.READ, params=params, headers=_auth(token)
             )
 
-        return self._with_token(send).body
+        response = self._with_token(send)
+        self._credits_seen(response)
+        return response.body
 
     def _write(self, method: str, path: str, body: dict[str, Any]) -> ZohoResponse:
         # A 4xx whose data[] holds one error per record is still a per-record answer (Zoho's
@@ -333,7 +352,14 @@ class ZohoClient:
                 map_error=_per_record_answer_or_crm_error,
             )
 
-        return self._with_token(send)
+        response = self._with_token(send)
+        self._credits_seen(response)
+        return response
+
+    def _credits_seen(self, response: ZohoResponse) -> None:
+        remaining = credits_remaining(response)
+        if remaining is not None and self._on_credits is not None:
+            self._on_credits(remaining)
 
     def _with_token(self, send: Callable[[str], ZohoResponse]) -> ZohoResponse:
         """Send with the provider's token; if Zoho refuses it, once more with a fresh one."""

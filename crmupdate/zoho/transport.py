@@ -83,6 +83,21 @@ class ZohoResponse:
 ErrorMapper = Callable[[int, dict[str, Any] | None], ZohoError | None]
 
 
+# Zoho: API limits, https://www.zoho.com/crm/developer/docs/api/v2/api-limits.html
+CREDITS_HEADER = "X-API-CREDITS-REMAINING"
+
+
+def credits_remaining(response: ZohoResponse) -> int | None:
+    """The organisation's remaining API credits, when Zoho says (only once half the day's
+    credits are used)."""
+    raw = response.headers.get(CREDITS_HEADER) if response.headers else None
+    try:
+        remaining = int(str(raw).strip()) if raw is not None else None
+    except ValueError:
+        return None
+    return remaining if remaining is not None and remaining >= 0 else None
+
+
 class _NoCookies(DefaultCookiePolicy):
     """The shared session serves every team: never let one user's cookies reach another."""
 

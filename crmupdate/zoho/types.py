@@ -409,3 +409,55 @@ class UserInfo:
             last_name=_s(d.get("Last_Name")),
             display_name=_s(d.get("Display_Name")),
         )
+
+
+# A module's Mass Update permission in a profile's `permissions_details`. Zoho's samples name
+# module permissions "Crm_Implied_<Action>_<Module>" (View, Create, Edit, Delete) with the
+# module in `module`; Mass Update is matched the same way, by name or by its label.
+_MASS_UPDATE_NAMES = ("crm_implied_mass_update", "mass_update")
+_MASS_UPDATE_LABELS = ("mass update",)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A Zoho CRM profile and what it grants (Profiles API, `GET settings/profiles/{id}`).
+
+    `mass_update_modules` are the API names of the modules whose Mass Update permission is
+    enabled. Zoho's Administrator profile is not custom and is named "Administrator".
+    """
+
+    id: str
+    name: str
+    display_label: str
+    custom: bool
+    mass_update_modules: tuple[str, ...]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_administrator(self) -> bool:
+        return not self.custom and "administrator" in (
+            self.name.lower(),
+            self.display_label.lower(),
+        )
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Profile:
+        modules: list[str] = []
+        for permission in _dicts(d.get("permissions_details")):
+            module = _s(permission.get("module"))
+            name = _s(permission.get("name")).lower()
+            label = _s(permission.get("display_label")).lower()
+            is_mass_update = label in _MASS_UPDATE_LABELS or any(
+                name.startswith(prefix) for prefix in _MASS_UPDATE_NAMES
+            )
+            enabled = permission.get("enabled") is True
+            if module and is_mass_update and enabled and module not in modules:
+                modules.append(module)
+        return cls(
+            id=_s(d.get("id")),
+            name=_s(d.get("name")),
+            display_label=_s(d.get("display_label") or d.get("name")),
+            custom=d.get("custom") is True,
+            mass_update_modules=tuple(modules),
+            raw=d,
+        )

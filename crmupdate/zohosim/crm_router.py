@@ -90,6 +90,7 @@ def module_scopes(module: SimModule, operation: str, service: str = "modules") -
 
 def _routes() -> list[tuple[re.Pattern[str], dict[str, Handler]]]:
     from crmupdate.zohosim import crm_meta_views as meta
+    from crmupdate.zohosim import crm_profile_views as profiles
     from crmupdate.zohosim import crm_record_views as rec
 
     module = r"(?P<module>[A-Za-z][A-Za-z0-9_]*)"
@@ -100,6 +101,8 @@ def _routes() -> list[tuple[re.Pattern[str], dict[str, Handler]]]:
         (r"settings/custom_views/(?P<view_id>\d+)", {"GET": meta.view_detail}),
         (r"settings/fields", {"GET": meta.fields_list}),
         (r"settings/fields/(?P<field_id>\d+)", {"GET": meta.field_detail}),
+        (r"settings/profiles", {"GET": profiles.profiles_list}),
+        (r"settings/profiles/(?P<profile_id>\d+)", {"GET": profiles.profile_detail}),
         (r"users", {"GET": meta.users_list}),
         (r"users/(?P<user_id>\d+)", {"GET": meta.user_detail}),
         (r"org", {"GET": meta.org_detail}),

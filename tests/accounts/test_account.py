@@ -170,3 +170,23 @@ def test_a_user_without_a_team_is_told_so(client, django_user_model):
     assert response.status_code == 403
     assert "not linked to a Zoho CRM organisation" in response.content.decode()
     assert client.get("/account/").status_code == 403
+
+
+def test_the_team_admin_command_sets_and_clears_the_flag(db):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from tests.massupdate.conftest import make_member
+
+    member = make_member(email="rita.rep@zylker.example")
+    out = StringIO()
+    call_command("accounts_team_admin", "Rita.Rep@zylker.example", stdout=out)
+    member.refresh_from_db()
+    assert member.is_team_admin and member.is_administrator
+    assert "is a team administrator of Zylker Traders" in out.getvalue()
+    call_command("accounts_team_admin", "rita.rep@zylker.example", "--remove", stdout=out)
+    member.refresh_from_db()
+    assert not member.is_team_admin
+    with pytest.raises(CommandError, match="Nobody with the email"):
+        call_command("accounts_team_admin", "nobody@zylker.example")

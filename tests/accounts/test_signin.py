@@ -11,6 +11,7 @@ from crmupdate.accounts.models import Member, Team, ZohoConnection
 from tests.accounts.zoho_fakes import (
     EU_ACCOUNTS,
     EU_API,
+    PROFILE_ID,
     US_ACCOUNTS,
     US_API,
     ZohoPerson,
@@ -28,6 +29,7 @@ SCOPES = [
     "ZohoCRM.settings.modules.READ",
     "ZohoCRM.settings.fields.READ",
     "ZohoCRM.settings.custom_views.READ",
+    "ZohoCRM.settings.profiles.READ",
     "ZohoCRM.users.READ",
     "ZohoCRM.org.READ",
     "ZohoCRM.mass_update.READ",
@@ -108,6 +110,8 @@ def test_an_eu_sign_in_uses_the_eu_accounts_server_and_the_eu_api_domain(client,
         ("GET", f"{EU_ACCOUNTS}/oauth/user/info"),
         ("GET", f"{EU_API}/crm/v2/org"),
         ("GET", f"{EU_API}/crm/v2/users"),
+        ("GET", f"{EU_API}/crm/v2/settings/profiles/{PROFILE_ID}"),
+        ("GET", f"{EU_API}/crm/v2/users"),
     ]
     exchange = form_body(zoho_http.calls[0])
     assert exchange == {
@@ -137,10 +141,41 @@ def test_an_eu_sign_in_uses_the_eu_accounts_server_and_the_eu_api_domain(client,
         "Administrator",
         team,
     )
+    # What her Zoho profile grants, and who the org's administrators are.
+    assert member.is_zoho_admin and member.permissions_known
+    assert member.mass_update_modules == ["Leads", "Deals"]
+    assert team.zoho_admin_names == ["Ada Admin"]
 
     dashboard = client.get("/").content.decode()
     assert "Welcome, Patricia Boyle" in dashboard
     assert "Zylker Europa GmbH" in dashboard
+
+
+def test_a_sign_in_whose_profile_zoho_will_not_show_leaves_permissions_unknown(client, zoho_http):
+    person = ZohoPerson(profile="Sales Rep", mass_update_modules=None)
+    register_signin(zoho_http, person, accounts_server=US_ACCOUNTS, api_domain=US_API)
+    params = start_signin(client)
+
+    response = callback(client, state=params["state"], accounts_server=US_ACCOUNTS, location="us")
+
+    assert response["Location"] == "/"
+    member = Member.objects.get()
+    assert not member.permissions_known and not member.is_zoho_admin
+    assert member.may_mass_update("Leads")  # Zoho itself refuses at submit
+    dashboard = client.get("/").content.decode()
+    assert "New mass update" in dashboard and "Mass Update permission" not in dashboard
+
+
+def test_a_sign_in_without_mass_update_is_told_why_on_the_dashboard(client, zoho_http):
+    person = ZohoPerson(profile="Sales Rep", mass_update_modules=())
+    register_signin(zoho_http, person, accounts_server=US_ACCOUNTS, api_domain=US_API)
+    params = start_signin(client)
+    callback(client, state=params["state"], accounts_server=US_ACCOUNTS, location="us")
+
+    dashboard = client.get("/").content.decode()
+    assert "New mass update" not in dashboard
+    assert "Your Zoho profile “Sales Rep” does not have the Mass Update permission" in dashboard
+    assert "Ask Ada Admin" in dashboard
 
 
 @pytest.mark.parametrize(

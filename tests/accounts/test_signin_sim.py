@@ -43,6 +43,9 @@ def test_signing_in_through_the_practice_crm_lands_on_the_dashboard(web, api_cal
     assert team.api_domain == f"{web.origin}/zohosim/api"
     member = Member.objects.get()
     assert (member.email, member.profile_name, member.team) == (SAM, "Sales Operations", team)
+    # Sam's profile grants Mass Update in every module of the practice CRM; he is no admin.
+    assert member.permissions_known and not member.is_zoho_admin
+    assert {"Leads", "Deals", "Accounts"} <= set(member.mass_update_modules)
     connection = ZohoConnection.objects.get()
     assert connection.accounts_server == f"{web.origin}/zohosim/accounts"
     assert connection.usable
@@ -53,7 +56,11 @@ def test_signing_in_through_the_practice_crm_lands_on_the_dashboard(web, api_cal
         ("GET", "/oauth/user/info"),
         ("GET", "/crm/v2/org"),
         ("GET", "/crm/v2/users"),
+        ("GET", "/crm/v2/settings/profiles/738964000000026014"),
+        ("GET", "/crm/v2/users"),
     ]
+    assert parse_qs(calls[5][2])["type"] == ["AdminUsers"]
+    assert team.zoho_admin_names == ["Patricia Boyle"]
     assert parse_qs(calls[3][2]) == {"type": ["CurrentUser"]}
 
 

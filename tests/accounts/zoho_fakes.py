@@ -32,6 +32,9 @@ class ZohoPerson:
         "1000.9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b.0a1b2c3d4e5f60718293a4b5c6d7e8f9"
     )
     extra: dict = field(default_factory=dict)
+    # Modules whose Mass Update permission the profile grants; None: Zoho refuses to show
+    # the profile (OAUTH_SCOPE_MISMATCH, as for a grant without ZohoCRM.settings.profiles).
+    mass_update_modules: tuple[str, ...] | None = ("Leads", "Deals")
 
     @property
     def full_name(self) -> str:
@@ -85,7 +88,7 @@ def current_user_body(person: ZohoPerson) -> dict:
                 "last_name": person.last_name,
                 "full_name": person.full_name,
                 "email": person.email,
-                "profile": {"name": person.profile, "id": "4150868000000026011"},
+                "profile": {"name": person.profile, "id": PROFILE_ID},
                 "role": {"name": "CEO", "id": "4150868000000026005"},
                 "time_zone": "Europe/Berlin",
                 "status": "active",
@@ -96,6 +99,51 @@ def current_user_body(person: ZohoPerson) -> dict:
     }
 
 
+PROFILE_ID = "4150868000000026011"
+
+
+def profile_body(person: ZohoPerson) -> dict:
+    """Zoho's v7 Get Profile sample's shape: module permissions in `permissions_details`."""
+    details = []
+    for n, module in enumerate(("Leads", "Contacts", "Deals")):
+        for m, (action, label) in enumerate((("View", "View"), ("Mass_Update", "Mass Update"))):
+            enabled = action == "View" or module in (person.mass_update_modules or ())
+            details.append(
+                {
+                    "display_label": label,
+                    "module": module,
+                    "name": f"Crm_Implied_{action}_{module}",
+                    "id": f"4150868000000027{n}{m}0",
+                    "enabled": enabled,
+                }
+            )
+    return {
+        "profiles": [
+            {
+                "display_label": person.profile,
+                "created_time": None,
+                "modified_time": None,
+                "custom": person.profile != "Administrator",
+                "permissions_details": details,
+                "name": person.profile,
+                "modified_by": None,
+                "description": "",
+                "id": PROFILE_ID,
+                "category": False,
+                "created_by": None,
+            }
+        ]
+    }
+
+
+SCOPE_MISMATCH = {
+    "code": "OAUTH_SCOPE_MISMATCH",
+    "details": {},
+    "message": "invalid oauth scope to access this URL",
+    "status": "error",
+}
+
+
 def register_signin(
     rsps: responses_lib.RequestsMock,
     person: ZohoPerson,
@@ -104,7 +152,8 @@ def register_signin(
     api_domain: str,
     token_api_domain: str | None = None,
 ) -> None:
-    """Zoho's four answers to a sign-in: token exchange, user info, org, current CRM user."""
+    """Zoho's answers to a sign-in: token exchange, user info, org, current CRM user, and
+    the profile (with its permissions)."""
     rsps.add(
         responses_lib.POST,
         f"{accounts_server}/oauth/v2/token",
@@ -117,6 +166,20 @@ def register_signin(
         f"{api_domain}/crm/v2/users",
         json=current_user_body(person),
         match=[responses_lib.matchers.query_param_matcher({"type": "CurrentUser"})],
+    )
+    url = f"{api_domain}/crm/v2/settings/profiles/{PROFILE_ID}"
+    if person.mass_update_modules is None:
+        rsps.add(responses_lib.GET, url, json=SCOPE_MISMATCH, status=401)
+    else:
+        rsps.add(responses_lib.GET, url, json=profile_body(person))
+    admins = ZohoPerson(first_name="Ada", last_name="Admin", crm_user_id="4150868000000225001")
+    rsps.add(
+        responses_lib.GET,
+        f"{api_domain}/crm/v2/users",
+        json=current_user_body(admins),
+        match=[
+            responses_lib.matchers.query_param_matcher({"type": "AdminUsers"}, strict_match=False)
+        ],
     )
 
 

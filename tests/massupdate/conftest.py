@@ -40,6 +40,9 @@ def zoho_api():
         yield mocked
 
 
+MASS_UPDATE_EVERYWHERE = ("Leads", "Contacts", "Accounts", "Deals", "Products", "Shipments")
+
+
 def make_member(
     *,
     email: str = "sam.ops@zylker.example",
@@ -47,7 +50,11 @@ def make_member(
     company: str = "Zylker Traders",
     profile: str = "Sales Operations",
     time_zone: str = "Europe/London",
+    mass_update_modules: tuple[str, ...] | None = MASS_UPDATE_EVERYWHERE,
+    is_zoho_admin: bool = False,
 ) -> Member:
+    """A member whose Zoho profile grants Mass Update in `mass_update_modules` (None: Zoho
+    did not show the profile, so their permissions are unknown)."""
     team, _ = Team.objects.get_or_create(
         zoho_org_id=org_id, defaults={"company_name": company, "api_domain": API}
     )
@@ -60,6 +67,9 @@ def make_member(
         email=email,
         profile_name=profile,
         time_zone=time_zone,
+        is_zoho_admin=is_zoho_admin,
+        mass_update_modules=list(mass_update_modules or []),
+        permissions_read_at=None if mass_update_modules is None else timezone.now(),
     )
     ZohoConnection.objects.create(
         user=user,

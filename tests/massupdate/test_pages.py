@@ -10,6 +10,7 @@ from django.test import Client
 
 from crmupdate.massupdate.metadata import Kind
 from crmupdate.massupdate.models import Draft, MassUpdate, MetadataCache, Step
+from tests.accounts.zoho_fakes import PROFILE_ID, ZohoPerson, current_user_body, profile_body
 from tests.massupdate.conftest import (
     CRM,
     CVID,
@@ -117,14 +118,29 @@ def test_a_warm_cache_makes_no_zoho_calls(signed_in, zoho_api):
     assert len(zoho_api.calls) == calls
 
 
-def test_refresh_from_zoho_reads_metadata_again(signed_in, zoho_api):
+def test_refresh_from_zoho_reads_permissions_and_metadata_again(signed_in, member, zoho_api):
     mock_metadata(zoho_api)
+    person = ZohoPerson(profile="Sales Operations", mass_update_modules=("Deals",))
+    zoho_api.get(f"{CRM}/users", json=current_user_body(person))
+    zoho_api.get(f"{CRM}/settings/profiles/{PROFILE_ID}", json=profile_body(person))
     signed_in.get("/updates/new/?module=Leads")
     signed_in.post(
-        "/updates/new/refresh/", {"module": "Leads", "next": "/updates/new/?module=Leads"}
+        "/updates/new/refresh/", {"module": "Leads", "next": "/updates/new/?module=Deals"}
     )
-    signed_in.get("/updates/new/?module=Leads")
-    assert len(zoho_api.calls) == 4
+    page = signed_in.get("/updates/new/").content.decode()
+
+    sent = [c.request.url.split("?")[0].removeprefix(CRM) for c in zoho_api.calls]
+    assert sent == [
+        "/settings/modules",
+        "/settings/custom_views",
+        "/users",
+        f"/settings/profiles/{PROFILE_ID}",
+        "/users",  # the organisation's administrators, named when someone must ask them
+        "/settings/modules",
+    ]
+    member.refresh_from_db()
+    assert member.mass_update_modules == ["Deals"] and member.permissions_known
+    assert "your Zoho profile does not have the Mass Update permission there: Leads" in page
 
 
 def test_a_zoho_failure_on_the_new_page_is_explained(signed_in, zoho_api):

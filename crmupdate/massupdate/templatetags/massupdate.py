@@ -10,6 +10,7 @@ from django import template
 
 from crmupdate.massupdate.changetext import change_text, field_labels
 from crmupdate.massupdate.explanations import Explanation, explain
+from crmupdate.massupdate.permissions import ANY_MODULE, administrators_text, may_start
 from crmupdate.massupdate.selectors import updates_recent
 
 register = template.Library()
@@ -45,3 +46,16 @@ def change_text_filter(change: Any) -> str:
 @register.filter
 def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@register.simple_tag
+def permission_note(member: Any) -> str:
+    """Why this person cannot start mass updates (for the dashboard), or "" when they can."""
+    if member is None or member.may_mass_update_somewhere:
+        return ""
+    return may_start(member=member, module_api_name="", module_label=ANY_MODULE).reason
+
+
+@register.simple_tag
+def administrators_of(team: Any) -> str:
+    return administrators_text(team) if team is not None else ""

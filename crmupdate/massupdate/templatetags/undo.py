@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
+from crmupdate.massupdate.permissions import may_undo
 from crmupdate.massupdate.undo.selectors import undo_state
 
 register = template.Library()
@@ -25,7 +26,9 @@ def backup_choice(preview: Any) -> dict[str, Any]:
     return {"calls": calls, "days": settings.UNDO_RETENTION_DAYS}
 
 
-@register.inclusion_tag("massupdate/undo_panel.html")
-def undo_panel(update: Any) -> dict[str, Any]:
+@register.inclusion_tag("massupdate/undo_panel.html", takes_context=True)
+def undo_panel(context: Any, update: Any) -> dict[str, Any]:
     """On the update's page: "Undo this update", or why not, or how the undo went."""
-    return {"state": undo_state(update), "update": update}
+    member = getattr(context.get("request"), "member", None)
+    allowed = may_undo(member=member, update=update) if member is not None else None
+    return {"state": undo_state(update), "update": update, "may_undo": allowed}

@@ -109,6 +109,11 @@ class Undo(WorkRow):  # due_at, claimed_by, claim_expires_at
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_by_name = models.CharField(max_length=200, blank=True)
+    # Who last pressed "Resume": the worker then writes with their Zoho token. None: the
+    # starter's.
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

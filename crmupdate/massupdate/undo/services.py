@@ -95,6 +95,10 @@ def undo_start(*, update: MassUpdate, member: Any) -> Undo:
 
 def undo_resume(*, undo: Undo, member: Any) -> bool:
     """Carry on with a paused undo (after signing in again) or one that stopped on an error."""
+    # From now on the undo writes with the token of the person who pressed the button.
+    Undo.objects.filter(
+        pk=undo.pk, status__in=[UpdateStatus.PAUSED, UpdateStatus.NEEDS_ATTENTION]
+    ).update(run_by=member.user)
     return undo_carry_on(undo.pk)
 
 

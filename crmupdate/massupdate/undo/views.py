@@ -16,6 +16,7 @@ from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
 from crmupdate.accounts.http import TeamRequest
 from crmupdate.massupdate.fieldforms import person_zone
+from crmupdate.massupdate.permissions import may_undo, refused_page
 from crmupdate.massupdate.undo import export, selectors, services
 from crmupdate.massupdate.undo.models import UndoOutcome
 from crmupdate.massupdate.undo.summary import undo_problems_text
@@ -30,7 +31,12 @@ def _render(request: TeamRequest, pk: int, template: str) -> HttpResponse:
     update = selectors.update_for_undo(team=team, pk=pk)
     state = selectors.undo_state(update)
     undo = state.undo
-    context: dict[str, Any] = {"update": update, "state": state, "undo": undo}
+    context: dict[str, Any] = {
+        "update": update,
+        "state": state,
+        "undo": undo,
+        "may_undo": may_undo(member=request.member, update=update),
+    }
     if undo is not None:
         labels = selectors.undo_field_labels(undo)
         context["conflicts"] = _rows(selectors.undo_results(undo, UndoOutcome.CONFLICT), labels)
@@ -78,6 +84,9 @@ def status(request: TeamRequest, pk: int) -> HttpResponse:
 @team_required
 def start(request: TeamRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_undo(team=request.team, pk=pk)
+    decision = may_undo(member=request.member, update=update)
+    if not decision:
+        return refused_page(request, decision, title="You cannot undo this update")
     try:
         services.undo_start(update=update, member=request.member)
     except services.UndoRefused as refused:
@@ -89,6 +98,9 @@ def start(request: TeamRequest, pk: int) -> HttpResponse:
 @team_required
 def resume(request: TeamRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_undo(team=request.team, pk=pk)
+    decision = may_undo(member=request.member, update=update, action="resume the undo of")
+    if not decision:
+        return refused_page(request, decision, title="You cannot resume this undo")
     undo = selectors.undo_state(update).undo
     if undo is not None and services.undo_resume(undo=undo, member=request.member):
         messages.success(request, "The undo carries on where it stopped.")
