@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crmupdate.accounts.services import zoho_client_for
+from crmupdate.accounts.tokens import zoho_client_for
 from crmupdate.massupdate.models import MetadataCache
 from crmupdate.massupdate.pagelimits import page_reads_take
 from crmupdate.zoho.client import ZohoClient, module_api_name_valid
