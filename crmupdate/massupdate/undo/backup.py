@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -37,6 +36,7 @@ from crmupdate.massupdate.timing import (
 )
 from crmupdate.massupdate.undo.models import Backup, BackupChoice, BackupChunk, BackupStatus
 from crmupdate.massupdate.undo.values import rows_encode
+from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def backup_wanted(update_id: int) -> bool:
     return BackupChoice.objects.filter(draft__update_id=update_id, keep=True).exists()
 
 
-def step_backup(step: Step, owner: str, client: Any) -> str | None:
+def step_backup(step: Step, owner: str, client: ZohoClient) -> str | None:
     """Back up what the step will replace. None: send the step now (backup kept, or none
     wanted, or the view is busy and the sending code queues the step). Otherwise the step is
     not sent now, and the text says why (for the log)."""
@@ -110,7 +110,7 @@ def _backup_restart(backup: Backup) -> None:
     backup.refresh_from_db()
 
 
-def _read_pages(step: Step, owner: str, client: Any, backup: Backup) -> str | None:
+def _read_pages(step: Step, owner: str, client: ZohoClient, backup: Backup) -> str | None:
     while True:
         started = time.monotonic()
         try:
