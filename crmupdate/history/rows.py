@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from crmupdate.massupdate.changetext import ARROW, SUMMARY_ARROW, change_text
+from crmupdate.massupdate.changetext import ARROW, OLD_SUMMARY_ARROW, change_text
 from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES
 from crmupdate.massupdate.statuses import update_status_word
 from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of, undo_status_label
@@ -31,7 +31,7 @@ def change_lines(values: dict[str, Any]) -> list[str]:
     changes = values["changes"]
     if not isinstance(changes, list) or not changes:
         return [
-            part.replace(f" {SUMMARY_ARROW} ", f" {ARROW} ")
+            part.replace(f" {OLD_SUMMARY_ARROW} ", f" {ARROW} ")
             for part in values["summary"].split("; ")
             if part
         ]

@@ -1,5 +1,5 @@
 """How a change reads, in one place: "Stage → Closed Won", "set Stage to Closed Won", its
-field's label, and the stored summary column ("Stage -> Closed Won; Rating -> Hot").
+field's label, and the stored summary column ("Stage → Closed Won; Rating → Hot").
 
 A change here is its stored form (`Change.as_dict()`, as kept in `MassUpdate.changes` and
 `Step.changes`): a mapping with `api_name`, `label`, `display`, `clear`, `data_type` and
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 ARROW = "→"
-# The summary column (and so the CSV and Excel exports) has always used an ASCII arrow.
-SUMMARY_ARROW = "->"
+# Summaries stored before the arrow became "→" used an ASCII one.
+OLD_SUMMARY_ARROW = "->"
 
 
 def change_label(change: Mapping[str, Any]) -> str:
@@ -56,5 +56,5 @@ def change_phrase(change: Mapping[str, Any]) -> str:
 
 
 def changes_summary(changes: Iterable[Mapping[str, Any]]) -> str:
-    """The stored summary column: 'Stage -> Closed Won; Rating -> Hot'."""
-    return "; ".join(change_text(c, arrow=SUMMARY_ARROW) for c in changes)
+    """The stored summary column: 'Stage → Closed Won; Rating → Hot'."""
+    return "; ".join(change_text(c) for c in changes)

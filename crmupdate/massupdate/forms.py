@@ -6,47 +6,68 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from crmupdate.massupdate.fieldforms import Change, can_clear, to_change, value_field
+from crmupdate.massupdate.fieldforms import Change, can_clear, picklist_choices, to_change
+from crmupdate.massupdate.locales import DateStyle, date_style
+from crmupdate.massupdate.valuefields import field_unit, value_field
 from crmupdate.zoho.types import CustomViewList, Field, Module
 
 MAX_CHANGES = 20
+FILTER_FROM = 10  # multi-selects with more values than this get a filter box
 
 
-def view_choices(view_list: CustomViewList | None) -> list[Any]:
-    """The module's default view first, then the others grouped as Zoho groups them."""
+@dataclass(frozen=True)
+class ViewOption:
+    id: str
+    name: str
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class ViewGroup:
+    label: str
+    views: list[ViewOption]
+
+
+def view_groups(view_list: CustomViewList | None) -> list[ViewGroup]:
+    """The views grouped as Zoho groups them, the module's default view first in its group.
+    The default view is only marked, never chosen for the person: it is often the widest."""
     if view_list is None:
         return []
     views = [v for v in view_list.views if v.id]
     default = next((v for v in views if v.id == view_list.default_id), None)
     default = default or next((v for v in views if v.default), None)
-    choices: list[Any] = []
-    if default is not None:
-        choices.append((default.id, f"{default.display_value} (default view)"))
-    groups: dict[str, list[tuple[str, str]]] = {}
+    groups: dict[str, list[ViewOption]] = {}
     for view in views:
-        if default is not None and view.id == default.id:
-            continue
         label = (
             view_list.category_labels.get(view.category) or view.category.replace("_", " ").title()
         )
-        groups.setdefault(label or "Views", []).append((view.id, view.display_value))
-    choices += list(groups.items())
-    return choices
+        option = ViewOption(view.id, view.display_value, default is not None and view is default)
+        group = groups.setdefault(label or _("Views"), [])
+        group.insert(0 if option.is_default else len(group), option)
+    return [ViewGroup(label, options) for label, options in groups.items()]
+
+
+def view_choices(view_list: CustomViewList | None) -> list[tuple[str, str]]:
+    """(id, name) of every view, in the picker's order."""
+    return [(v.id, v.name) for group in view_groups(view_list) for v in group.views]
 
 
 class ModuleViewForm(forms.Form):
     module = forms.ChoiceField(
-        label="Module",
+        label=_lazy("Module"),
         error_messages={
-            "required": "Choose a module.",
-            "invalid_choice": "Choose a module from the list.",
+            "required": _lazy("Choose a module."),
+            "invalid_choice": _lazy("Choose a module from the list."),
         },
     )
     cvid = forms.ChoiceField(
-        label="Custom view",
+        label=_lazy("Custom view"),
         required=False,
-        error_messages={"invalid_choice": "Choose a view from the list."},
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _lazy("Choose a view from the list.")},
     )
 
     def __init__(
@@ -60,8 +81,9 @@ class ModuleViewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.modules = {m.api_name: m for m in modules}
         self.views = views
+        self.view_groups = view_groups(views)
         module_field = cast(forms.ChoiceField, self.fields["module"])
-        module_field.choices = [("", "Choose a module")] + [
+        module_field.choices = [("", _("Choose a module"))] + [
             (m.api_name, m.plural_label) for m in modules
         ]
         cast(forms.ChoiceField, self.fields["cvid"]).choices = view_choices(views)
@@ -76,10 +98,14 @@ class ModuleViewForm(forms.Form):
                 }
             )
 
+    def chosen_view(self) -> str:
+        """The view ticked in the submitted form (shown again when the form has errors)."""
+        return str(self.data.get("cvid", "")) if self.is_bound else ""
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("module") and self.views is not None and not cleaned.get("cvid"):
-            self.add_error("cvid", "Choose the view whose records you want to change.")
+            self.add_error("cvid", _("Choose the view whose records you want to change."))
         return cleaned
 
     def view_name(self, cvid: str) -> str:
@@ -95,13 +121,25 @@ class ChangeRow:
     value: forms.BoundField
     clear: forms.BoundField | None
     overwrite: forms.BoundField | None
+    unit: str = ""
+
+    @property
+    def filterable(self) -> bool:
+        """Long multi-select lists get a filter box."""
+        if self.field.data_type != "multiselectpicklist":
+            return False
+        return len(picklist_choices(self.field)) > FILTER_FROM
+
+    @property
+    def kind(self) -> str:
+        return self.field.data_type
 
 
 class ChangesForm(forms.Form):
     """One row per field the person chose: a control that fits the field's type, plus "clear
     this field" where it may be empty and "replace existing values" for multi-selects."""
 
-    add_field = forms.ChoiceField(label="Field to change", required=False)
+    add_field = forms.ChoiceField(label=_lazy("Field to change"), required=False)
 
     def __init__(
         self,
@@ -110,11 +148,15 @@ class ChangesForm(forms.Form):
         offered: list[Field],
         selected: list[str],
         time_zone: str | None = None,
+        locale: str | None = None,
+        currency_symbol: str = "",
         initial: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(data, initial=initial)
         self.offered = {f.api_name: f for f in offered}
         self.time_zone = time_zone
+        self.locale = locale
+        self.currency_symbol = currency_symbol
         self.selected: list[str] = []
         for api_name in selected:
             if api_name in self.offered and api_name not in self.selected:
@@ -122,20 +164,49 @@ class ChangesForm(forms.Form):
         self.selected = self.selected[:MAX_CHANGES]
         for api_name in self.selected:
             field = self.offered[api_name]
-            self.fields[f"value__{api_name}"] = value_field(field, time_zone=time_zone)
+            self.fields[f"value__{api_name}"] = value_field(
+                field, time_zone=time_zone, locale=locale
+            )
             if can_clear(field):
                 self.fields[f"clear__{api_name}"] = forms.BooleanField(
-                    label="Clear this field", required=False
+                    label=_("Clear this field"), required=False
                 )
             if field.data_type == "multiselectpicklist":
                 self.fields[f"overwrite__{api_name}"] = forms.BooleanField(
-                    label="Replace existing values",
+                    label=_("Replace existing values"),
                     required=False,
-                    help_text="Unticked, the chosen values are added to what each record has.",
+                    help_text=_("Unticked, the chosen values are added to what each record has."),
                 )
-        cast(forms.ChoiceField, self.fields["add_field"]).choices = [("", "Choose a field")] + [
+        cast(forms.ChoiceField, self.fields["add_field"]).choices = [("", _("Choose a field"))] + [
             (f.api_name, f.label) for f in offered if f.api_name not in self.selected
         ]
+
+    @property
+    def date_style(self) -> DateStyle:
+        return date_style(self.locale)
+
+    def focus_on(self, api_name: str) -> None:
+        """The row just added gets the focus (its value input), so Tab goes on from there.
+        A form with errors puts the focus on the first field in error instead."""
+        if self.is_bound and self.errors:
+            first = next((k for k in self.fields if k in self.errors), "")
+            target = self.fields.get(first)
+        else:
+            target = self.fields.get(f"value__{api_name}") if api_name else None
+        if target is not None:
+            target.widget.attrs["autofocus"] = True
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(element id, message) of every error, in the page's order, for the summary."""
+        # "Add at least one field": the place to act is the field picker.
+        links = [(self["add_field"].id_for_label, str(m)) for m in self.non_field_errors()]
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                bound = self[name]
+                anchor = bound.id_for_label or f"{bound.auto_id}_0"
+                label = bound.label if name.startswith("value__") else ""
+                links.append((anchor, f"{label}: {message}" if label else str(message)))
+        return links
 
     def rows(self) -> list[ChangeRow]:
         rows = []
@@ -148,6 +219,7 @@ class ChangesForm(forms.Form):
                     value=self[f"value__{api_name}"],
                     clear=self[f"clear__{api_name}"] if clear else None,
                     overwrite=self[f"overwrite__{api_name}"] if overwrite else None,
+                    unit=field_unit(self.offered[api_name], currency_symbol=self.currency_symbol),
                 )
             )
         return rows
@@ -155,7 +227,7 @@ class ChangesForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.selected:
-            raise forms.ValidationError("Add at least one field to change.")
+            raise forms.ValidationError(_("Add at least one field to change."))
         for api_name in self.selected:
             key = f"value__{api_name}"
             if cleaned.get(f"clear__{api_name}") or key in self.errors:
@@ -177,6 +249,7 @@ class ChangesForm(forms.Form):
                     clear=bool(self.cleaned_data.get(f"clear__{api_name}")),
                     over_write=bool(self.cleaned_data.get(f"overwrite__{api_name}")),
                     time_zone=self.time_zone,
+                    locale=self.locale,
                 )
             )
         return result
@@ -185,18 +258,20 @@ class ChangesForm(forms.Form):
 def _missing_message(field: Field, clearable: bool) -> str:
     kind = field.data_type
     if kind == "boolean":
-        what = "Choose Yes or No"
-    elif kind == "picklist":
-        what = "Choose a value"
+        return _("Choose Yes or No.")
+    if kind == "picklist":
+        what = _("Choose a value")
     elif kind == "multiselectpicklist":
-        what = "Choose at least one value"
+        what = _("Choose at least one value")
     elif kind == "date":
-        what = "Type a date"
+        what = _("Type a date")
     elif kind == "datetime":
-        what = "Type a date and time"
+        what = _("Type a date and time")
     else:
-        what = "Type the new value"
-    return f"{what}, or tick “Clear this field”." if clearable else f"{what}."
+        what = _("Type the new value")
+    if clearable:
+        return _("%(what)s, or tick “Clear this field”.") % {"what": what}
+    return _("%(what)s.") % {"what": what}
 
 
 def raw_input_from(data: Any, selected: list[str]) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def changes_sentence(changes: list[Change], count: int | None, view_name: str) -
     return f"{joined} {where}"
 
 
-def draft_preview(*, draft: Draft, member: Any) -> Preview:
+def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Preview:
     """The count of the view, a sample of its records with current and new values, and the
     warnings that apply. Calls Zoho (count and one page of records); raises ZohoError."""
     changes = draft_changes(draft)
@@ -109,7 +109,7 @@ def draft_preview(*, draft: Draft, member: Any) -> Preview:
         member=member,
     )
     sample = [
-        sample_row(module, record, changes, by_name, time_zone=member.time_zone)
+        sample_row(module, record, changes, by_name, time_zone=member.time_zone, locale=locale)
         for record in records[:SAMPLE_SIZE]
     ]
     Draft.objects.filter(pk=draft.pk).update(record_count=count)
@@ -175,6 +175,7 @@ def sample_row(
     fields: dict[str, Field],
     *,
     time_zone: str | None,
+    locale: str | None = None,
 ) -> SampleRow:
     """One record of the sample: its name as Zoho shows it, and per change what it holds
     now, what it will hold, and whether that is no change at all."""
@@ -185,8 +186,9 @@ def sample_row(
         after = value_after(meta, current, change.value, over_write=change.over_write)
         cells.append(
             SampleCell(
-                now=display_value(meta, current, time_zone=time_zone),
-                after=display_value(meta, after, time_zone=time_zone),
+                # dates read as the person typed the new one (their locale)
+                now=display_value(meta, current, time_zone=time_zone, locale=locale),
+                after=display_value(meta, after, time_zone=time_zone, locale=locale),
                 holds=value_holds(meta, current, change.value, over_write=change.over_write),
             )
         )

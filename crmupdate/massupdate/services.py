@@ -53,6 +53,16 @@ def draft_save_input(*, draft: Draft, selected: list[str], raw: dict[str, Any]) 
     draft.save(update_fields=["selected_fields", "raw_input", "run_token", "updated_at"])
 
 
+def draft_set_view(*, draft: Draft, cvid: str, view_name: str) -> None:
+    """The changes now go to another view of the same module; a review of the old one
+    can no longer run, and its record count is asked again."""
+    draft.cvid = cvid
+    draft.view_name = view_name
+    draft.run_token = uuid.uuid4()
+    draft.record_count = None
+    draft.save(update_fields=["cvid", "view_name", "run_token", "record_count", "updated_at"])
+
+
 def draft_save_changes(
     *, draft: Draft, changes: list[Change], selected: list[str], raw: dict[str, Any]
 ) -> None:

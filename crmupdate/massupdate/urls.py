@@ -7,6 +7,7 @@ app_name = "massupdate"
 urlpatterns = [
     path("updates/new/", views.new, name="new"),
     path("updates/new/refresh/", views.refresh_metadata, name="refresh"),
+    path("updates/new/counts/", views.view_counts, name="view_counts"),
     path("updates/drafts/<uuid:draft_id>/", views.changes, name="changes"),
     path("updates/drafts/<uuid:draft_id>/review/", views.review, name="review"),
     path("updates/drafts/<uuid:draft_id>/run/", views.run, name="run"),

@@ -10,17 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crmupdate.accounts.decorators import team_required
 from crmupdate.accounts.http import TeamRequest
 from crmupdate.accounts.permissions import member_permissions_refresh
-from crmupdate.massupdate import metadata, selectors, services
+from crmupdate.massupdate import metadata, selectors, services, units, viewcounts
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
 from crmupdate.massupdate.forms import (
@@ -29,6 +30,7 @@ from crmupdate.massupdate.forms import (
     initial_from_raw,
     raw_input_from,
 )
+from crmupdate.massupdate.locales import person_locale
 from crmupdate.massupdate.pagelimits import limited_page, page_reads_take
 from crmupdate.massupdate.permissions import (
     ANY_MODULE,
@@ -83,7 +85,9 @@ def new(request: TeamRequest) -> HttpResponse:
     except ZohoError as error:
         context.update(_zoho_problem(error))
         return render(request, "massupdate/new.html", context)
-    if request.method == "POST" and "cvid" in request.POST:
+    # "Continue" with the module's views on screen (no view ticked sends no cvid at all).
+    picking = "cvid" in request.POST or (module and request.POST.get("views_for") == module)
+    if request.method == "POST" and picking:
         form = ModuleViewForm(request.POST, modules=modules, views=views, views_url=views_url)
         if form.is_valid() and chosen is not None:
             draft = services.draft_create(
@@ -100,10 +104,49 @@ def new(request: TeamRequest) -> HttpResponse:
             initial={"module": module}, modules=modules, views=views, views_url=views_url
         )
     context.update(form=form, module=chosen, views=views)
+    if chosen is not None:
+        # The page never waits for Zoho's counts: it shows those remembered and fetches the
+        # others right after loading (or at once, without JavaScript, on "Show counts").
+        counting = (
+            viewcounts.view_counts_fetch
+            if request.GET.get("counts")
+            else (viewcounts.view_counts_remembered)
+        )
+        try:
+            counts = counting(member=member, module=chosen.api_name, cvids=_cvids(form))
+        except ZohoError as error:
+            context.update(_zoho_problem(error))
+            counts = {}
+        context["picker"] = viewcounts.picker_groups(form.view_groups, counts)
+        context["counts_missing"] = any(not c.known for c in counts.values())
     template = "massupdate/new.html"
     if request.htmx and request.method == "GET":
         template += "#view_picker"
     return render(request, template, context)
+
+
+def _cvids(form: ModuleViewForm) -> list[str]:
+    return [v.id for group in form.view_groups for v in group.views]
+
+
+@require_GET
+@team_required
+def view_counts(request: TeamRequest) -> HttpResponse:
+    """The record counts of a module's views, as out-of-band pieces of the view picker."""
+    member = request.member
+    try:
+        module = metadata.module_for(member, request.GET.get("module", ""))
+        views = metadata.views_for(member, module.api_name) if module else None
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise
+        return HttpResponse(status=204)  # the picker works on without counts
+    if module is None:
+        return HttpResponse(status=204)
+    form = ModuleViewForm(modules=[module], views=views)
+    counts = viewcounts.view_counts_fetch(member=member, module=module.api_name, cvids=_cvids(form))
+    context = {"counts": list(counts.values())}
+    return render(request, "massupdate/new.html#view_counts", context)
 
 
 @require_POST
@@ -112,6 +155,12 @@ def new(request: TeamRequest) -> HttpResponse:
 def refresh_metadata(request: TeamRequest) -> HttpResponse:
     module = request.POST.get("module", "")
     member = request.member
+    if module:
+        try:
+            cvids = [v.id for v in metadata.views_for(member, module).views if v.id]
+        except (ZohoError, ValueError):
+            cvids = []
+        viewcounts.view_counts_forget(member=member, module=module, cvids=cvids)
     metadata.metadata_forget(team=member.team, module=module)
     page_reads_take(member=member, calls=3)  # the person, their profile, the administrators
     try:
@@ -119,9 +168,9 @@ def refresh_metadata(request: TeamRequest) -> HttpResponse:
     except ZohoError as error:
         if error.category == ErrorCategory.AUTH:
             raise  # the accounts middleware sends the person through sign-in and back
-        messages.error(request, "Zoho could not tell your permissions just now: try again soon.")
+        messages.error(request, _("Zoho could not tell your permissions just now: try again soon."))
     else:
-        messages.success(request, "Your permissions, modules, views and fields are read again.")
+        messages.success(request, _("Your permissions, modules, views and fields are read again."))
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(back)
@@ -135,7 +184,7 @@ def changes(request: TeamRequest, draft_id: str) -> HttpResponse:
     member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
-        messages.info(request, "These changes were already run. Here is how it went.")
+        messages.info(request, _("These changes were already run. Here is how it went."))
         return redirect("massupdate:detail", pk=draft.update_id)
     if refused := _draft_refusal(request, draft):
         return refused
@@ -145,23 +194,22 @@ def changes(request: TeamRequest, draft_id: str) -> HttpResponse:
     except ZohoError as error:
         context.update(_zoho_problem(error))
         return render(request, "massupdate/changes.html", context)
-    zone = member.time_zone
+    views = _views_or_none(member, draft.module_api_name)
+    kwargs = _changes_form_kwargs(request, offered, draft.selected_fields)
+    focus = ""
     if request.method == "GET":
-        form = ChangesForm(
-            offered=offered,
-            selected=draft.selected_fields,
-            time_zone=zone,
-            initial=initial_from_raw(draft.raw_input, offered),
-        )
+        form = ChangesForm(**kwargs, initial=initial_from_raw(draft.raw_input, offered))
     else:
         action = request.POST.get("action", "review")
         selected = request.POST.getlist("field")
         if action == "add" and request.POST.get("add_field"):
-            selected.append(request.POST["add_field"])
+            focus = request.POST["add_field"]
+            selected.append(focus)
         elif action.startswith("remove:"):
             selected = [s for s in selected if s != action.removeprefix("remove:")]
+        kwargs = _changes_form_kwargs(request, offered, selected)
         if action == "review":
-            form = ChangesForm(request.POST, offered=offered, selected=selected, time_zone=zone)
+            form = ChangesForm(request.POST, **kwargs)
             if form.is_valid():
                 services.draft_save_changes(
                     draft=draft,
@@ -172,18 +220,80 @@ def changes(request: TeamRequest, draft_id: str) -> HttpResponse:
                 return redirect("massupdate:review", draft_id=draft.public_id)
         else:
             raw = raw_input_from(request.POST, selected)
-            form = ChangesForm(
-                offered=offered,
-                selected=selected,
-                time_zone=zone,
-                initial=initial_from_raw(raw, offered),
-            )
+            form = ChangesForm(**kwargs, initial=initial_from_raw(raw, offered))
             services.draft_save_input(draft=draft, selected=form.selected, raw=raw)
-    context["form"] = form
+            if action == "view":
+                _change_view(request, draft, views)
+                return redirect("massupdate:changes", draft_id=draft.public_id)
+            if action == "refresh":  # what was typed is kept in the draft, read back below
+                metadata.metadata_forget(team=member.team, module=draft.module_api_name)
+                cvids = [v.id for v in views.views if v.id] if views is not None else []
+                viewcounts.view_counts_forget(
+                    member=member, module=draft.module_api_name, cvids=cvids
+                )
+                messages.success(request, _("Fields and views were read again from Zoho."))
+                return redirect("massupdate:changes", draft_id=draft.public_id)
+    form.focus_on(focus)
+    context.update(form=form, view_options=_view_options(member, draft, views))
     template = "massupdate/changes.html"
     if request.htmx and request.method == "POST":
         template += "#changes_form"
     return render(request, template, context)  # invalid forms too: 200, so htmx swaps them
+
+
+def _changes_form_kwargs(request: TeamRequest, offered: list[Any], selected: list[str]) -> Any:
+    member = request.member
+    chosen = set(selected)
+    money = any(f.data_type == "currency" and f.api_name in chosen for f in offered)
+    return {
+        "offered": offered,
+        "selected": selected,
+        "time_zone": member.time_zone,
+        "locale": person_locale(request),
+        "currency_symbol": units.org_currency_symbol(member=member) if money else "",
+    }
+
+
+def _views_or_none(member: Any, module: str) -> Any:
+    """The module's views for "change view"; without them the changes page works on."""
+    try:
+        return metadata.views_for(member, module)
+    except ZohoError as error:
+        if error.category == ErrorCategory.AUTH:
+            raise
+        return None
+
+
+def _change_view(request: HttpRequest, draft: Any, views: Any) -> None:
+    cvid = request.POST.get("cvid", "")
+    found = views.views if views is not None else []
+    view = next((v for v in found if v.id and v.id == cvid), None)
+    if view is None:
+        messages.error(request, _("Choose a view from the list."))
+    elif view.id != draft.cvid:
+        services.draft_set_view(draft=draft, cvid=view.id, view_name=view.display_value)
+        messages.success(
+            request,
+            _("The changes now apply to the view %(view)s.") % {"view": view.display_value},
+        )
+
+
+def _view_options(member: Any, draft: Any, views: Any) -> list[tuple[str, str]]:
+    """(id, "name (about N records)") for the "change view" list, counts as remembered."""
+    if views is None:
+        return []
+    ids = [v.id for v in views.views if v.id]
+    counts = viewcounts.view_counts_remembered(
+        member=member, module=draft.module_api_name, cvids=ids
+    )
+    options = []
+    for view in views.views:
+        if view.id:
+            text = counts[view.id].text
+            options.append(
+                (view.id, f"{view.display_value} ({text})" if text else view.display_value)
+            )
+    return options
 
 
 @require_GET
@@ -200,7 +310,9 @@ def review(request: TeamRequest, draft_id: str) -> HttpResponse:
         return redirect("massupdate:changes", draft_id=draft.public_id)
     context: dict[str, Any] = {"draft": draft}
     try:
-        context["preview"] = review_preview(draft=draft, member=member)
+        context["preview"] = review_preview(
+            draft=draft, member=member, locale=person_locale(request)
+        )
     except ZohoError as error:
         context.update(_zoho_problem(error))
     return render(request, "massupdate/review.html", context)

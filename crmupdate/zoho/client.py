@@ -233,9 +233,12 @@ class ZohoClient:
 
     def count_records(self, module: str, *, cvid: str) -> int:
         """How many records a custom view holds (Zoho refreshes this within 1-10 minutes).
-        Zoho: Record Count,
+        Zoho has no Record Count API in v2: it exists from v2.1 on, so with v2 configured
+        this one call goes to v2.1 (same token, same domain). Zoho: Record Count,
         https://www.zoho.com/crm/developer/docs/api/v7/module_record_count.html"""
-        body = self._get(f"{_module(module)}/actions/count", {"cvid": str(cvid)})
+        version = self.api_version if _version_number(self.api_version) >= 2.1 else "v2.1"
+        path = f"/crm/{version}/{_module(module)}/actions/count"
+        body = self._get(path, {"cvid": str(cvid)})
         if body is None:
             return 0
         try:
@@ -327,6 +330,8 @@ class ZohoClient:
     # --- plumbing --------------------------------------------------------------------------
 
     def _url(self, path: str) -> str:
+        if path.startswith("/crm/"):  # a call pinned to its own API version
+            return f"{self.api_domain}{path}"
         return f"{self.api_domain}/crm/{self.api_version}/{path}"
 
     def _get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any] | None:
@@ -429,6 +434,10 @@ def _module(module: str) -> str:
     if not _MODULE_API_NAME.fullmatch(module or ""):
         raise ValueError(f"not a Zoho module API name: {module!r}")
     return module
+
+
+def _version_number(version: str) -> float:
+    return float(version.removeprefix("v"))
 
 
 def _objects(body: Mapping[str, Any] | None, key: str) -> list[dict[str, Any]]:

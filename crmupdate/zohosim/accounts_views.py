@@ -22,6 +22,9 @@ from crmupdate.zohosim.recording import api_call_record
 
 _USER_INFO_HEADER = re.compile(r"(?:Zoho-oauthtoken|Bearer)\s+(\S+)\s*", re.IGNORECASE)
 PROFILE_SCOPE = "AaaServer.profile.READ"
+SIGNED_IN_COOKIE = "zohosim_signed_in"
+SIGNED_IN_SALT = "zohosim.accounts.signed_in"
+SIGNED_IN_SECONDS = 15 * 60
 
 
 def request_origin(request: HttpRequest) -> str:
@@ -74,8 +77,9 @@ def _authorize(request: HttpRequest) -> HttpResponse:
     if problem or client is None:
         return render(request, "zohosim/authorize.html", {"problem": problem}, status=400)
     state = params.get("state")
-    if request.method == "POST":
-        if request.POST.get("decision") == "deny":
+    decision = request.POST.get("decision", "")
+    if request.method == "POST" and decision != "switch":
+        if decision == "deny":
             return _back(redirect_uri, {"state": state, "error": "access_denied"})
         email = request.POST.get("user", "")
         # No demo user's address has a NUL (and PostgreSQL could not even look one up).
@@ -90,7 +94,7 @@ def _authorize(request: HttpRequest) -> HttpResponse:
                 offline=params.get("access_type") == "offline",
                 consent=params.get("prompt") == "consent",
             )
-            return _back(
+            response = _back(
                 redirect_uri,
                 {
                     "state": state,
@@ -99,6 +103,13 @@ def _authorize(request: HttpRequest) -> HttpResponse:
                     "accounts-server": tokens.accounts_server_url(request_origin(request)),
                 },
             )
+            signed_in_remember(request, response, user)
+            return response
+    signed_in = signed_in_user(request) if decision != "switch" else None
+    if signed_in is not None and params.get("prompt") == "consent":
+        # Zoho asks a person it already knows only for consent, not who they are.
+        context = {"scopes": requested, "client_name": client.name, "signed_in": signed_in}
+        return render(request, "zohosim/authorize.html", context, status=200)
     orgs = [
         {"name": org.company_name, "users": list(org.users.filter(status="active"))}
         for org in SimOrg.objects.order_by("pk")
@@ -107,9 +118,34 @@ def _authorize(request: HttpRequest) -> HttpResponse:
         "orgs": orgs,
         "scopes": requested,
         "client_name": client.name,
-        "chosen_invalid": request.method == "POST",
+        "chosen_invalid": request.method == "POST" and decision != "switch",
     }
     return render(request, "zohosim/authorize.html", context, status=200)
+
+
+def signed_in_remember(request: HttpRequest, response: HttpResponse, user: SimUser) -> None:
+    """The practice accounts server remembers who signed in, as Zoho's does with its own
+    cookie: when the app sends the person back at once to ask for consent (Zoho gave no
+    refresh token), they are asked only to allow, not to choose who they are again."""
+    response.set_signed_cookie(
+        SIGNED_IN_COOKIE,
+        user.email,
+        salt=SIGNED_IN_SALT,
+        max_age=SIGNED_IN_SECONDS,
+        path=request.path,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def signed_in_user(request: HttpRequest) -> SimUser | None:
+    email = request.get_signed_cookie(
+        SIGNED_IN_COOKIE, default=None, salt=SIGNED_IN_SALT, max_age=SIGNED_IN_SECONDS
+    )
+    if not email:
+        return None
+    return SimUser.objects.filter(email=email, status="active").first()
 
 
 def _back(redirect_uri: str, params: dict[str, str | None]) -> HttpResponse:

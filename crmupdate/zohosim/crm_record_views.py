@@ -31,7 +31,6 @@ from crmupdate.zohosim.records import (
     record_json,
     rows_page,
     values_clean,
-    view_total,
     zoho_now,
 )
 from crmupdate.zohosim.refusals import layout_gaps, record_refusal
@@ -226,19 +225,6 @@ def _token_read(token: str, binding: dict[str, Any]) -> tuple[int, int]:
             {"param_name": "page_token"},
         )
     return int(payload["p"]), int(payload["a"])
-
-
-def records_count(ctx: CrmContext, module: str) -> Answer:
-    """Zoho: https://www.zoho.com/crm/developer/docs/api/v7/module_record_count.html"""
-    found = ctx.module(module)
-    ctx.require_scope(*module_scopes(found, "READ"))
-    cvid = ctx.request.GET.get("cvid") or None
-    searches = [k for k in ("criteria", "email", "phone", "word") if ctx.request.GET.get(k)]
-    if cvid and searches:
-        raise _ambiguity("cvid", searches[0])
-    view = _view(ctx, found, cvid)
-    count = view_total(view, ctx.user) if view else module_queryset(found).count()
-    return 200, {"count": count}
 
 
 def record_detail(ctx: CrmContext, module: str, record_id: str) -> Answer:

@@ -89,6 +89,7 @@ def module_scopes(module: SimModule, operation: str, service: str = "modules") -
 
 
 def _routes() -> list[tuple[re.Pattern[str], dict[str, Handler]]]:
+    from crmupdate.zohosim import crm_count_views as count
     from crmupdate.zohosim import crm_meta_views as meta
     from crmupdate.zohosim import crm_profile_views as profiles
     from crmupdate.zohosim import crm_record_views as rec
@@ -110,7 +111,7 @@ def _routes() -> list[tuple[re.Pattern[str], dict[str, Handler]]]:
             rf"{module}/actions/mass_update",
             {"GET": rec.mass_update_status, "POST": rec.mass_update},
         ),
-        (rf"{module}/actions/count", {"GET": rec.records_count}),
+        (rf"{module}/actions/count", {"GET": count.records_count}),
         (rf"{module}/(?P<record_id>\d+)", {"GET": rec.record_detail}),
         (module, {"GET": rec.records_list, "PUT": rec.records_update}),
     ]

@@ -71,6 +71,7 @@ def org_body(person: ZohoPerson) -> dict:
                 "id": person.org_id,
                 "company_name": person.company_name,
                 "time_zone": "Europe/Berlin",
+                "locale": "de_DE",
                 "type": "production",
                 "domain_name": "org" + person.org_id,
                 "license_details": {"paid_type": person.edition, "paid": True},
@@ -91,6 +92,7 @@ def current_user_body(person: ZohoPerson) -> dict:
                 "profile": {"name": person.profile, "id": PROFILE_ID},
                 "role": {"name": "CEO", "id": "4150868000000026005"},
                 "time_zone": "Europe/Berlin",
+                "locale": "de_DE",
                 "status": "active",
                 "zuid": person.zuid,
             }

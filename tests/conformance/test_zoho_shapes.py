@@ -174,7 +174,7 @@ def test_records_v2(crm, sim):
 
 def test_record_count(crm, sim):
     cvid = sim.view_id("Leads", "Trade-show leads")
-    conforms("record_count", crm("GET", f"v2/Leads/actions/count?cvid={cvid}").json())
+    conforms("record_count", crm("GET", f"v2.1/Leads/actions/count?cvid={cvid}").json())
 
 
 def test_mass_update_scheduled(crm, sim):

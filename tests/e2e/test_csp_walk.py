@@ -71,8 +71,9 @@ def run_an_update(page) -> None:
     """New update through the pages, with every htmx interaction; ends on the update page."""
     page.get_by_role("link", name="New update").click()
     page.get_by_label("Module").select_option(label="Leads")
-    expect(page.get_by_label("Custom view")).to_be_visible()  # loaded by htmx
-    page.get_by_label("Custom view").select_option(value=SEED_CVID)
+    expect(page.locator(f"#view-{SEED_CVID}")).to_be_visible()  # loaded by htmx
+    expect(page.locator(f"#count-{SEED_CVID}")).to_contain_text("about")  # counts, lazily
+    page.locator(f"#view-{SEED_CVID}").check()
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name="What should change?")).to_be_visible()

@@ -31,7 +31,7 @@ def test_undo_an_update_from_the_browser(
     # An update with a backup (the box is ticked by default)
     page.goto(f"{live_server.url}/updates/new/")
     page.get_by_label("Module").select_option(label="Leads")
-    page.get_by_label("Custom view").select_option(value=SEED_CVID)
+    page.locator(f"#view-{SEED_CVID}").check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Field to change").select_option(label="Lead Status")
     page.get_by_label("Lead Status: new value").select_option(label="Contacted")

@@ -42,7 +42,7 @@ def test_it_fills_a_team_by_zoho_org_id_with_realistic_rows(sam, client_for):
     assert len(done.job_ids.split()) == done.step_count
     assert all(len(j) == 18 and j.isdigit() for j in done.job_ids.split())
     assert done.updated_count == done.total_count and done.failed_count == 0
-    assert done.summary.split(" -> ")[0] in done.field_names
+    assert done.summary.split(" → ")[0] in done.field_names
     assert done.changes[0]["label"] in done.field_names
     # the newest rows are still running; no running row among the old ones
     newest = rows.order_by("-created_at")[:3]

@@ -26,7 +26,7 @@ def test_each_kind_of_change_as_text_phrase_and_summary():
     assert change_phrase(STAGE) == "set Stage to Closed Won"
     assert change_phrase(PHONE) == "clear Phone"
     assert change_phrase(ADD) == "add English to Languages"
-    assert changes_summary([STAGE, ADD]) == "Stage -> Closed Won; Languages -> + English"
+    assert changes_summary([STAGE, ADD]) == "Stage → Closed Won; Languages → + English"
 
 
 def test_a_change_without_a_label_is_named_by_its_api_name():

@@ -17,8 +17,8 @@ from crmupdate.massupdate.fieldforms import (
     offered_fields,
     picklist_choices,
     to_change,
-    value_field,
 )
+from crmupdate.massupdate.valuefields import value_field
 from crmupdate.zoho.types import Field, PicklistValue
 from tests.massupdate.field_samples import LEAD_SOURCE, field, leads_fields, sample
 
@@ -100,7 +100,7 @@ def test_a_picklist_is_a_select_of_display_values_that_sends_the_actual_value():
     change = to_change(f, control.clean("Houston Showroom"))
     assert change.value == "Houston Showroom"
     assert change.display == "Houston"
-    assert change.summary == "Lead Source -> Houston"
+    assert change.summary == "Lead Source → Houston"
 
 
 def test_a_picklist_refuses_a_value_that_is_not_in_the_list():
@@ -169,9 +169,46 @@ def test_a_date_is_sent_as_year_month_day():
     f = field("Follow_Up_Date")
     change = to_change(f, value_field(f).clean("2025-03-31"))
     assert change.value == "2025-03-31"
-    assert change.display == "31 Mar 2025"
-    with pytest.raises(forms.ValidationError, match="2025-03-31"):
+    assert change.display == "03/31/2025"  # the site's locale (en-us) when none is known
+    with pytest.raises(forms.ValidationError, match=r"Type a date as mm/dd/yyyy, like 12/31/2025"):
         value_field(f).clean("31/03/2025")
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "shown", "hint"),
+    [
+        ("en_GB", "31/12/2025", "31/12/2025", "dd/mm/yyyy"),
+        ("en_US", "12/31/2025", "12/31/2025", "mm/dd/yyyy"),
+        ("de_DE", "31.12.2025", "31.12.2025", "dd.mm.yyyy"),
+        ("fr-fr", "31/12/2025", "31/12/2025", "dd/mm/yyyy"),
+    ],
+)
+def test_a_date_is_typed_and_shown_in_the_persons_locale(locale, typed, shown, hint):
+    f = field("Follow_Up_Date")
+    control = value_field(f, locale=locale)
+    assert hint in str(control.help_text)
+    for way in (typed, "2025-12-31"):  # typed, or sent by the native date picker
+        change = to_change(f, control.clean(way), locale=locale)
+        assert (change.value, change.display) == ("2025-12-31", shown)
+    assert display_value(f, "2025-12-31", locale=locale) == shown
+    assert control.widget.format_value(dt.date(2025, 12, 31)) == shown
+
+
+def test_a_day_first_date_is_not_read_month_first():
+    f = field("Follow_Up_Date")
+    with pytest.raises(forms.ValidationError):
+        value_field(f, locale="en_GB").clean("12/31/2025")
+
+
+def test_a_date_time_is_typed_and_shown_in_the_persons_locale():
+    f = field("Next_Call")
+    control = value_field(f, time_zone="Europe/London", locale="en_GB")
+    change = to_change(
+        f, control.clean("31/12/2025 14:30"), time_zone="Europe/London", locale="en_GB"
+    )
+    assert change.value == "2025-12-31T14:30:00+00:00"
+    assert change.display == "31/12/2025 14:30 (Europe/London)"
+    assert control.prepare_value(control.clean("2025-12-31T14:30")) == "31/12/2025 14:30"
 
 
 def test_a_date_time_is_read_in_the_persons_time_zone_and_sent_with_its_offset():
@@ -282,9 +319,9 @@ def test_any_metadata_and_any_input_gives_a_control_or_nothing_never_a_crash(f, 
 def test_current_values_read_like_the_new_ones():
     assert display_value(field("No_of_Employees"), 2259) == "2,259"
     assert display_value(field("Percent"), 12.5) == "12.5%"
-    assert display_value(field("Follow_Up_Date"), "2025-03-31") == "31 Mar 2025"
+    assert display_value(field("Follow_Up_Date"), "2025-03-31") == "03/31/2025"
     moment = display_value(
         field("Next_Call"), "2025-09-22T12:14:00+00:00", time_zone="Asia/Kolkata"
     )
-    assert moment == "22 Sep 2025, 17:44 (Asia/Kolkata)"
+    assert moment == "09/22/2025 17:44 (Asia/Kolkata)"
     assert display_value(field("Next_Call"), "soon") == "soon"

@@ -9,6 +9,7 @@ from crmupdate.massupdate.forms import (
     initial_from_raw,
     raw_input_from,
     view_choices,
+    view_groups,
 )
 from crmupdate.zoho.types import CustomView, CustomViewList, Module
 from tests.massupdate.field_samples import leads_fields
@@ -43,12 +44,13 @@ def form(data, selected):
     )
 
 
-def test_views_are_grouped_with_the_default_first():
-    assert view_choices(views()) == [
-        ("3", "Open leads (default view)"),
-        ("Public Views", [("1", "All Leads")]),
-        ("Created By Me", [("2", "Mine")]),
+def test_views_are_grouped_with_the_default_first_in_its_group_and_only_marked():
+    groups = view_groups(views())
+    assert [(g.label, [(v.id, v.name, v.is_default) for v in g.views]) for g in groups] == [
+        ("Public Views", [("3", "Open leads", True), ("1", "All Leads", False)]),
+        ("Created By Me", [("2", "Mine", False)]),
     ]
+    assert view_choices(views()) == [("3", "Open leads"), ("1", "All Leads"), ("2", "Mine")]
 
 
 def test_module_view_form_needs_a_view_once_views_are_shown():

@@ -89,10 +89,12 @@ def test_choosing_a_module_loads_its_views_grouped_default_first(signed_in, zoho
     mock_metadata(zoho_api)
     page = signed_in.get("/updates/new/?module=Leads", HTTP_HX_REQUEST="true").content.decode()
     assert page.lstrip().startswith('<div id="view-picker"')  # only the fragment
-    assert '<label for="id_cvid">Custom view</label>' in page
-    first = page.index("Open leads (default view)")
-    assert first < page.index('<optgroup label="Public Views">')
-    assert '<optgroup label="Created By Me">' in page
+    assert "<legend>Custom view</legend>" in page
+    public = page.index(">Public Views</p>")
+    assert public < page.index('<label for="view-3">Open leads <span class="muted">(default view)')
+    assert page.index('for="view-3"') < page.index('for="view-1"')
+    assert ">Created By Me</p>" in page
+    assert "checked" not in page  # nobody's view is chosen for them
     assert "/crm/v2/settings/custom_views?module=Leads" in zoho_api.calls[-1].request.url
 
 
@@ -203,7 +205,7 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
          "value__No_of_Employees": "1000", "value__Lead_Source": "Houston Showroom"},
     )  # fmt: skip
     assert response["Location"] == f"/updates/drafts/{draft.public_id}/review/"
-    zoho_api.get(f"{CRM}/Leads/actions/count", json={"count": 1243})
+    zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 1243})
     zoho_api.get(f"{CRM}/Leads", json={"data": [
         {"id": "9001", "Last_Name": "Acme", "No_of_Employees": 12,
          "Lead_Source": "San Francisco Showroom"},
@@ -231,7 +233,7 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
 def test_a_view_over_fifty_thousand_records_cannot_run(signed_in, member, zoho_api):
     mock_metadata(zoho_api)
     draft = make_draft(member, [change("No_of_Employees", 1000)], count=None)
-    zoho_api.get(f"{CRM}/Leads/actions/count", json={"count": 61250})
+    zoho_api.get(f"{CRM}.1/Leads/actions/count", json={"count": 61250})
     zoho_api.get(f"{CRM}/Leads", json={"data": [], "info": {}})
     page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
     assert "Zoho changes at most 50,000 records" in page
@@ -385,7 +387,7 @@ def test_review_works_when_zoho_cannot_count_the_view(signed_in, member, zoho_ap
     mock_metadata(zoho_api)
     draft = make_draft(member, [change("No_of_Employees", 1000, label="No. of Employees")])
     zoho_api.get(
-        f"{CRM}/Leads/actions/count",
+        f"{CRM}.1/Leads/actions/count",
         json={"code": "INVALID_URL_PATTERN", "details": {},
               "message": "Please check if the URL trying to access is a correct one",
               "status": "error"},

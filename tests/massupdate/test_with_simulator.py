@@ -201,4 +201,4 @@ def test_the_dashboard_lists_recent_updates(sam, client_for, fast_worker):
     page = client_for(sam).get("/").content.decode()
     assert "Recent mass updates" in page
     assert f'href="/updates/{update.pk}/"' in page
-    assert "No. of Employees -&gt; 1000" in page
+    assert "No. of Employees → 1000" in page

@@ -26,7 +26,8 @@ import responses
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 FAILURES = ["refused", "timeout", "http500", "malformed", "429"]
-# (method, path below the CRM API's /crm/v2/) of each step of the flow.
+# (method, path below the CRM API's /crm/v2/) of each step of the flow (the record count is
+# a v2.1 call: v2 has none).
 STEPS = {
     "modules": ("GET", r"settings/modules"),
     "fields": ("GET", r"settings/fields"),
@@ -55,7 +56,7 @@ class FaultyZoho:
         """From now on, `step` fails with `how`: `times` times, or until `heal`."""
         assert how in FAILURES, how
         method, path = STEPS[step]
-        url = re.compile(re.escape(f"{self.api_domain}/crm/v2/") + path + r"(\?.*)?$")
+        url = re.compile(re.escape(f"{self.api_domain}/crm/v2") + r"(\.1)?/" + path + r"(\?.*)?$")
         self.mock.add_callback(method, url, callback=lambda request: self._answer(step, request))
         self.active[step] = how
         self.left[step] = times

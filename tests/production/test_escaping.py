@@ -58,7 +58,7 @@ def zoho():
             "custom_views": [{"id": CVID, "name": "hot", "display_value": VIEW,
                               "category": "public_views"}], "info": {"default": CVID}})  # fmt: skip
         mocked.get(f"{CRM}/settings/fields", json={"fields": FIELDS})
-        mocked.get(f"{CRM}/Leads/actions/count", json={"count": 2})
+        mocked.get(f"{CRM}.1/Leads/actions/count", json={"count": 2})
         mocked.get(f"{CRM}/Leads", json={"data": [
             {"id": "1", "Last_Name": NAME, "Evil_Text": RECORD, "Formula_Text": FORMULA,
              "Evil_Pick": "Hot"},

@@ -21,11 +21,11 @@ from crmupdate.massupdate.fieldforms import (
     Change,
     offered_fields,
     picklist_choices,
-    value_field,
 )
 from crmupdate.massupdate.forms import ChangesForm, ModuleViewForm
 from crmupdate.massupdate.models import Draft
 from crmupdate.massupdate.planner import plan_steps, step_request
+from crmupdate.massupdate.valuefields import value_field
 from crmupdate.zoho.types import CustomView, CustomViewList, Field, Module
 from tests.massupdate.conftest import CRM, make_member
 

@@ -357,7 +357,7 @@ def test_paging_through_an_empty_view_finds_nothing(zoho, mocked):
 @pytest.mark.parametrize("count", [694, "694"])
 def test_count_records_accepts_an_integer_or_a_string(zoho, mocked, count):
     mocked.get(
-        f"{CRM}/Leads/actions/count",
+        f"{CRM}.1/Leads/actions/count",
         match=[matchers.query_param_matcher({"cvid": "111"})],
         json={"count": count},
     )
@@ -365,7 +365,7 @@ def test_count_records_accepts_an_integer_or_a_string(zoho, mocked, count):
 
 
 def test_count_records_rejects_an_unreadable_count(zoho, mocked):
-    mocked.get(f"{CRM}/Leads/actions/count", json={"count": "many"})
+    mocked.get(f"{CRM}.1/Leads/actions/count", json={"count": "many"})
     with pytest.raises(ZohoError) as caught:
         zoho.count_records("Leads", cvid="111")
     assert caught.value.code == "MALFORMED_RESPONSE"
@@ -594,3 +594,11 @@ def test_field_metadata_with_infinite_or_odd_numbers_gives_no_length():
     status = MassUpdateJobStatus.from_api({"Status": "running", "Total_Count": float("nan")})
     assert status.total_count == 0
     assert status.status == "RUNNING"
+
+
+def test_count_records_asks_v2_1_when_v2_is_configured(zoho, mocked):
+    """Record Count does not exist in v2: the one call goes to v2.1, the rest stays on v2."""
+    assert zoho.api_version == "v2"
+    mocked.get(f"{CRM}.1/Leads/actions/count", json={"count": 7})
+    assert zoho.count_records("Leads", cvid="111") == 7
+    assert mocked.calls[-1].request.url.startswith(f"{CRM}.1/Leads/actions/count?")

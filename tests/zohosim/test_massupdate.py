@@ -166,7 +166,9 @@ def test_an_empty_view(crm, sim):
 
 def test_a_view_over_50000_records(crm, sim):
     archive = sim.view_id("Leads", "Lead archive 2015-2020")
-    assert crm.get(f"Leads/actions/count?cvid={archive}").json() == {"count": 61_250}
+    assert crm.get(f"Leads/actions/count?cvid={archive}", version="v2.1").json() == {
+        "count": 61_250
+    }
     per_entry_error(
         crm.mass_update("Leads", {"data": [{"Rating": "Active"}], "cvid": archive}),
         "LIMIT_EXCEEDED",
@@ -264,11 +266,11 @@ def test_reading_the_view_after_the_job_shows_the_new_values(crm, sim, trade_sho
 
 def test_a_view_shrinks_when_its_records_no_longer_match(crm, sim):
     not_contacted = sim.view_id("Leads", "Leads with status Not Contacted")
-    before = crm.get(f"Leads/actions/count?cvid={not_contacted}").json()["count"]
+    before = crm.get(f"Leads/actions/count?cvid={not_contacted}", version="v2.1").json()["count"]
     body = {"data": [{"Lead_Status": "Contacted"}], "cvid": not_contacted}
     job_id = only_entry(crm.mass_update("Leads", body))["details"]["job_id"]
     failed = only_entry(crm.status("Leads", job_id))["Failed_Count"]
-    after = crm.get(f"Leads/actions/count?cvid={not_contacted}").json()["count"]
+    after = crm.get(f"Leads/actions/count?cvid={not_contacted}", version="v2.1").json()["count"]
     assert before > 0
     assert after == failed  # only the locked records still match
 
@@ -354,11 +356,14 @@ def test_cached_memberships_of_big_views_follow_changes(crm, sim, monkeypatch):
 
     monkeypatch.setattr(records, "BIG_VIEW_CACHE_MIN", 10)
     not_contacted = sim.view_id("Leads", "Leads with status Not Contacted")
-    before = crm.get(f"Leads/actions/count?cvid={not_contacted}").json()["count"]
+    before = crm.get(f"Leads/actions/count?cvid={not_contacted}", version="v2.1").json()["count"]
     assert before >= 10
     first_page = crm.get(f"Leads?cvid={not_contacted}&fields=Lead_Status&per_page=5").json()
     moved = first_page["data"][1]["id"]
     crm("PUT", "Leads", {"data": [{"id": moved, "Lead_Status": "Contacted"}]})
-    assert crm.get(f"Leads/actions/count?cvid={not_contacted}").json()["count"] == before - 1
+    assert (
+        crm.get(f"Leads/actions/count?cvid={not_contacted}", version="v2.1").json()["count"]
+        == before - 1
+    )
     again = crm.get(f"Leads?cvid={not_contacted}&fields=Lead_Status&per_page=5").json()
     assert moved not in [r["id"] for r in again["data"]]

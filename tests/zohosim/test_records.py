@@ -103,7 +103,7 @@ def test_page_tokens_read_a_materialised_big_view_past_2000_records(crm, sim):
         if not body["info"]["more_records"]:
             break
     assert len(seen) == len(set(seen)) == 2100
-    assert crm.get(f"Leads/actions/count?cvid={cvid}").json() == {"count": 2100}
+    assert crm.get(f"Leads/actions/count?cvid={cvid}", version="v2.1").json() == {"count": 2100}
 
 
 def test_a_page_token_is_bound_to_its_query(crm, sim):
@@ -128,7 +128,7 @@ def test_an_empty_view_answers_204_without_a_body(crm, sim):
     response = crm.get(f"Leads?cvid={junk}&fields=Last_Name")
     assert response.status_code == 204
     assert response.content == b""
-    assert crm.get(f"Leads/actions/count?cvid={junk}").json() == {"count": 0}
+    assert crm.get(f"Leads/actions/count?cvid={junk}", version="v2.1").json() == {"count": 0}
 
 
 def test_a_bad_cvid_or_cvid_with_sort_by_is_refused(crm, trade_show):
@@ -163,11 +163,13 @@ def test_the_over_50000_view_can_be_read_page_by_page(crm, sim):
 
 
 def test_record_count_of_a_view_and_of_the_module(crm, sim, trade_show):
-    assert crm.get(f"Leads/actions/count?cvid={trade_show}").json() == {
+    assert crm.get(f"Leads/actions/count?cvid={trade_show}", version="v2.1").json() == {
         "count": len(sim.view_records("Leads", "Trade-show leads"))
     }
-    assert crm.get("Leads/actions/count").json() == {"count": len(sim.records("Leads"))}
-    both = crm.get(f"Leads/actions/count?cvid={trade_show}&word=acme")
+    assert crm.get("Leads/actions/count", version="v2.1").json() == {
+        "count": len(sim.records("Leads"))
+    }
+    both = crm.get(f"Leads/actions/count?cvid={trade_show}&word=acme", version="v2.1")
     assert both.json()["code"] == "AMBIGUITY_DURING_PROCESSING"
 
 
@@ -260,11 +262,14 @@ def test_update_records_limits_and_trigger(crm, sim):
 
 
 def test_updates_change_view_membership(crm, sim, trade_show):
-    before = crm.get(f"Leads/actions/count?cvid={trade_show}").json()["count"]
+    before = crm.get(f"Leads/actions/count?cvid={trade_show}", version="v2.1").json()["count"]
     member = next(r for r in sim.view_records("Leads", "Trade-show leads") if not r.locked)
     body = {"data": [{"id": str(member.record_id), "Lead_Source": "Cold Call"}]}
     crm("PUT", "Leads", body)
-    assert crm.get(f"Leads/actions/count?cvid={trade_show}").json()["count"] == before - 1
+    assert (
+        crm.get(f"Leads/actions/count?cvid={trade_show}", version="v2.1").json()["count"]
+        == before - 1
+    )
 
 
 def test_records_of_another_organisation_are_out_of_reach(crm_as, sim):
@@ -287,7 +292,7 @@ def test_records_of_another_organisation_are_out_of_reach(crm_as, sim):
 )
 def test_every_module_has_a_view_over_50000_records(crm, sim, module, name, total):
     cvid = sim.view_id(module, name)
-    assert crm.get(f"{module}/actions/count?cvid={cvid}").json() == {"count": total}
+    assert crm.get(f"{module}/actions/count?cvid={cvid}", version="v2.1").json() == {"count": total}
     page = crm.get(f"{module}?cvid={cvid}&per_page=3").json()
     assert len(page["data"]) == 3 and page["info"]["more_records"] is True
     fields = crm.get(f"settings/fields?module={module}").json()["fields"]
