@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -176,7 +177,7 @@ def test_the_excel_download_has_text_ids_and_dates_read_back_by_libreoffice(
     update.finished_at = T0 + timedelta(minutes=3)
     update.save()
     response, body = download(sam_client, kind="xlsx")
-    today = timezone.now().date().isoformat()
+    today = timezone.now().astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
     assert response["Content-Disposition"] == (
         f'attachment; filename="crmupdate-history-{today}.xlsx"'
     )
