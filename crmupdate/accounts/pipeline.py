@@ -17,7 +17,7 @@ from crmupdate.accounts.backends import CONSENT_SESSION_KEY
 from crmupdate.accounts.failures import SignInFailed
 from crmupdate.accounts.models import ZohoConnection
 from crmupdate.accounts.services import AccountConflict, SignIn, account_save_signin
-from crmupdate.accounts.sessions import ZOHO_LOCALE_KEY
+from crmupdate.locales import SESSION_KEY as LOCALE_SESSION_KEY
 
 
 def require_allowed_org(backend: Any, response: dict[str, Any], *args: Any, **kwargs: Any) -> None:
@@ -105,5 +105,5 @@ def save_account(
     # Dates are typed and shown in the Zoho user's locale ("en_GB": 31/12/2025).
     locale = signin.crm_user.raw.get("locale")
     if isinstance(locale, str) and locale:
-        strategy.session_set(ZOHO_LOCALE_KEY, locale[:20])
+        strategy.session_set(LOCALE_SESSION_KEY, locale[:20])
     return {"user": user, "social": social, "is_new": is_new}

@@ -20,8 +20,6 @@ from django.utils.crypto import constant_time_compare
 
 logger = logging.getLogger(__name__)
 
-# The person's Zoho locale ("en_GB"), kept at sign-in: dates are typed and shown in it.
-ZOHO_LOCALE_KEY = "zoho_locale"
 # When the session last saw its person (a POSIX timestamp), for the idle timeout.
 LAST_SEEN_KEY = "last_seen_at"
 # The last-seen time is written at most this often (a session write per request is waste).

@@ -21,8 +21,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crmupdate.locales import date_style
 from crmupdate.massupdate.changetext import change_phrase, change_text
-from crmupdate.massupdate.locales import date_style
 from crmupdate.zoho.types import Field
 
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")

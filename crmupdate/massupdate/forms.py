@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from crmupdate.locales import DateStyle, date_style
 from crmupdate.massupdate.fieldforms import Change, can_clear, picklist_choices, to_change
-from crmupdate.massupdate.locales import DateStyle, date_style
 from crmupdate.massupdate.valuefields import field_unit, value_field
 from crmupdate.zoho.types import CustomViewList, Field, Module
 

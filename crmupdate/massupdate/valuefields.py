@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from crmupdate.locales import DateStyle, date_style
 from crmupdate.massupdate.fieldforms import person_zone, picklist_choices
-from crmupdate.massupdate.locales import DateStyle, date_style
 from crmupdate.zoho.types import Field
 
 # (default, largest accepted) for Zoho's `length`: text-like in characters, numbers in digits.

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crmupdate.accounts.decorators import team_required
 from crmupdate.accounts.http import TeamRequest
 from crmupdate.accounts.permissions import member_permissions_refresh
+from crmupdate.locales import person_locale
 from crmupdate.massupdate import metadata, selectors, services, units, viewcounts
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.fieldforms import offered_fields, person_zone
@@ -30,7 +31,6 @@ from crmupdate.massupdate.forms import (
     initial_from_raw,
     raw_input_from,
 )
-from crmupdate.massupdate.locales import person_locale
 from crmupdate.massupdate.pagelimits import limited_page, page_reads_take
 from crmupdate.massupdate.permissions import (
     ANY_MODULE,

@@ -21,9 +21,7 @@ from django.utils.formats import get_format
 from django.utils.translation import pgettext, to_language
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from crmupdate.accounts.sessions import ZOHO_LOCALE_KEY
-
-SESSION_KEY = ZOHO_LOCALE_KEY
+SESSION_KEY = "zoho_locale"
 ISO_DATE = "%Y-%m-%d"
 TIME_FORMATS = ("%H:%M", "%H:%M:%S")
 _LOCALE = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*")
