@@ -106,6 +106,8 @@ ZOHOSIM_URL_PREFIX = "zohosim"
 # e.g. by `manage.py zohosim_token`). Requests to the simulator use their own host instead.
 ZOHOSIM_PUBLIC_URL = env_url("ZOHOSIM_PUBLIC_URL", "http://127.0.0.1:8000")
 ZOHOSIM_ACCESS_TOKEN_SECONDS = env_int("ZOHOSIM_ACCESS_TOKEN_SECONDS", 3600)
+# Zoho's grant codes (the `code` of the OAuth redirect) are good for two minutes.
+ZOHOSIM_GRANT_CODE_SECONDS = 120
 # Seconds a simulated mass-update job spends per record; 0 finishes jobs at once.
 ZOHOSIM_JOB_SECONDS_PER_RECORD = env_float("ZOHOSIM_JOB_SECONDS_PER_RECORD", 0.01)
 ZOHOSIM_JOB_START_DELAY = env_float("ZOHOSIM_JOB_START_DELAY", 2.0)

@@ -16,15 +16,15 @@ import logging
 from django.conf import settings
 
 from crmupdate.accounts.models import ZohoConnection
-from crmupdate.accounts.services import (
-    ReauthRequired,
-    connection_access_token,
-    connection_mark_needs_reauth,
-)
 from crmupdate.accounts.sessions import (
     user_sign_out_everywhere,
     zoho_access_checked,
     zoho_access_checked_recently,
+)
+from crmupdate.accounts.tokens import (
+    ReauthRequired,
+    connection_access_token,
+    connection_mark_needs_reauth,
 )
 from crmupdate.zoho import oauth
 from crmupdate.zoho.errors import ErrorCategory, ZohoError

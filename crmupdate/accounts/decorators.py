@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +12,9 @@ from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
 
 from crmupdate.accounts.access import zoho_access_recheck
+from crmupdate.accounts.http import TeamRequest
 from crmupdate.accounts.middleware import reauth_redirect
+from crmupdate.accounts.models import Member
 from crmupdate.accounts.selectors import connection_for_user, member_for_user
 
 View = Callable[..., HttpResponse]
@@ -28,7 +30,7 @@ def team_required(view: View | None = None, *, allow_reauth: bool = False) -> An
     """Signed in, member of a team, and (unless `allow_reauth`) with a Zoho connection Zoho
     still accepts, asked again at least every ZOHO_ACCESS_RECHECK_SECONDS (see
     `crmupdate.accounts.access`; a person Zoho no longer accepts is signed out). Sets
-    `request.member` and `request.team` for the view.
+    `request.member` and `request.team` for the view, which takes a `TeamRequest`.
 
     Signed out: to the sign-in page, coming back here afterwards. Saved Zoho sign-in refused
     or disconnected: to the "sign in again" page, coming back here afterwards. htmx requests
@@ -52,15 +54,21 @@ def team_required(view: View | None = None, *, allow_reauth: bool = False) -> An
                 return reauth_redirect(request)
             if not allow_reauth and not usable:
                 return reauth_redirect(request)
-            request.member = member  # type: ignore[attr-defined]
-            request.team = member.team  # type: ignore[attr-defined]
-            return view_func(request, *args, **kwargs)
+            return view_func(_team_request(request, member), *args, **kwargs)
 
         return wrapper
 
     if view is not None:
         return decorator(view)
     return decorator
+
+
+def _team_request(request: HttpRequest, member: Member) -> TeamRequest:
+    """The same request, now saying who is signed in and for which team."""
+    team_request = cast(TeamRequest, request)
+    team_request.member = member
+    team_request.team = member.team
+    return team_request
 
 
 def _return_path(request: HttpRequest) -> str:

@@ -30,8 +30,8 @@ from social_core.exceptions import SocialAuthBaseException
 
 from crmupdate.accounts.backends import CONSENT_SESSION_KEY
 from crmupdate.accounts.failures import FAILURES, SignInFailed, reason_for
-from crmupdate.accounts.services import ReauthRequired
 from crmupdate.accounts.sessions import session_idle_expired, session_still_valid
+from crmupdate.accounts.tokens import ReauthRequired
 
 # Set in the session of someone signed out because Zoho ended their grant: the "sign in
 # again" page then explains why, though they are no longer signed in.

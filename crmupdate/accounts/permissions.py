@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from crmupdate.accounts.models import Member, Team
-from crmupdate.accounts.services import zoho_client_for
+from crmupdate.accounts.tokens import zoho_client_for
 from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 from crmupdate.zoho.types import Profile, User

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from crmupdate.accounts.access import zoho_access_recheck
 from crmupdate.accounts.decorators import team_required
+from crmupdate.accounts.http import TeamRequest
 from crmupdate.accounts.middleware import ACCESS_ENDED_SESSION_KEY, reauth_redirect
 from crmupdate.accounts.selectors import connection_for_user, member_for_user, team_members
 from crmupdate.accounts.services import connection_disconnect
@@ -106,15 +107,15 @@ def reauth(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @team_required(allow_reauth=True)
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: TeamRequest) -> HttpResponse:
     connection = connection_for_user(user=request.user)
     return render(
         request,
         "accounts/account.html",
         {
-            "member": request.member,  # type: ignore[attr-defined]
-            "team": request.team,  # type: ignore[attr-defined]
-            "team_members": team_members(team=request.team),  # type: ignore[attr-defined]
+            "member": request.member,
+            "team": request.team,
+            "team_members": team_members(team=request.team),
             "connection": connection,
         },
     )
@@ -138,7 +139,7 @@ def signout_everywhere(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @team_required(allow_reauth=True)
-def disconnect(request: HttpRequest) -> HttpResponse:
+def disconnect(request: TeamRequest) -> HttpResponse:
     try:
         connection_disconnect(user=request.user)
     except ZohoError as error:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
+from crmupdate.massupdate.changetext import ARROW, OLD_SUMMARY_ARROW, change_text
 from crmupdate.massupdate.models import FINISHED_UPDATE_STATUSES
 from crmupdate.massupdate.statuses import update_status_word
 from crmupdate.massupdate.undo.selectors import UndoCell, undo_cell_of, undo_status_label
@@ -29,20 +30,12 @@ def change_lines(values: dict[str, Any]) -> list[str]:
     """Each change as "Label → value" (from the stored changes, else from the summary)."""
     changes = values["changes"]
     if not isinstance(changes, list) or not changes:
-        return [part.replace(" -> ", " → ") for part in values["summary"].split("; ") if part]
-    found = []
-    for c in changes:
-        if not isinstance(c, dict):
-            continue
-        label = str(c.get("label") or c.get("api_name") or "")
-        if c.get("clear"):
-            value = "(cleared)"
-        elif c.get("data_type") == "multiselectpicklist" and not c.get("over_write"):
-            value = f"+ {c.get('display', '')}"
-        else:
-            value = str(c.get("display", ""))
-        found.append(f"{label} → {value}")
-    return found
+        return [
+            part.replace(f" {OLD_SUMMARY_ARROW} ", f" {ARROW} ")
+            for part in values["summary"].split("; ")
+            if part
+        ]
+    return [change_text(c) for c in changes if isinstance(c, dict)]
 
 
 @cache

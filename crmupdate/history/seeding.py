@@ -38,6 +38,7 @@ from crmupdate.history.seed_data import (
     RUNNING_STATUSES,
     UNFINISHED_ERRORS,
 )
+from crmupdate.massupdate.changetext import changes_summary
 from crmupdate.massupdate.explanations import explain_text
 from crmupdate.massupdate.models import MassUpdate, UpdateStatus
 
@@ -195,7 +196,7 @@ class RowMaker:
             "module_label": label,
             "cvid": self.cvid(module, view),
             "view_name": view,
-            "summary": "; ".join(_summary(c) for c in changes),
+            "summary": changes_summary(changes),
             "field_names": ", ".join(str(c["label"]) for c in changes),
             "changes": changes,
             "job_ids": " ".join(job_ids),
@@ -211,12 +212,6 @@ class RowMaker:
             "time_zone": person.time_zone,
             "run_token": uuid.uuid4(),  # unique across runs
         }
-
-
-def _summary(change: dict[str, Any]) -> str:
-    if change["data_type"] == "multiselectpicklist" and not change["over_write"]:
-        return f"{change['label']} → + {change['display']}"
-    return f"{change['label']} → {change['display']}"
 
 
 def _columns() -> list[Any]:

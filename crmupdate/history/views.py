@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
+from crmupdate.accounts.http import TeamRequest
 from crmupdate.history import export, selectors
 from crmupdate.history.filters import STATUS_CHOICES, HistoryFilterForm, options_marked
 from crmupdate.history.options import filter_options_for
@@ -34,10 +35,10 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _parse(request: HttpRequest) -> tuple[HistoryFilterForm, ZoneInfo]:
+def _parse(request: TeamRequest) -> tuple[HistoryFilterForm, ZoneInfo]:
     form = HistoryFilterForm(request.GET)
     form.is_valid()  # invalid parts are shown next to the form and left out; the rest applies
-    return form, person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    return form, person_zone(request.member.time_zone)
 
 
 def _bad_request(request: HttpRequest, form: HistoryFilterForm) -> HttpResponse:
@@ -50,10 +51,10 @@ def _bad_request(request: HttpRequest, form: HistoryFilterForm) -> HttpResponse:
 
 @require_GET
 @team_required(allow_reauth=True)
-def history_list(request: HttpRequest) -> HttpResponse:
+def history_list(request: TeamRequest) -> HttpResponse:
     form, zone = _parse(request)
     page = selectors.history_page(
-        team=request.team,  # type: ignore[attr-defined]
+        team=request.team,
         filters=form.filters(zone),
         zone=zone,
         before=form.cleaned_data.get("before"),
@@ -68,13 +69,13 @@ def history_list(request: HttpRequest) -> HttpResponse:
         "ignored_words": form.ignored_words(),
     }
     template = "history/list.html"
-    htmx = request.htmx  # type: ignore[attr-defined]
+    htmx = request.htmx
     if htmx and htmx.target == RESULTS_TARGET and not htmx.history_restore_request:
         template += "#results"
     else:  # the whole page: the filter form and its options too
         options = filter_options_for(
             session=request.session,
-            team=request.team,  # type: ignore[attr-defined]
+            team=request.team,
             rows=page.rows,
         )
         values = form.cleaned_data
@@ -92,11 +93,11 @@ def history_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @team_required(allow_reauth=True)
-def history_count(request: HttpRequest) -> HttpResponse:
+def history_count(request: TeamRequest) -> HttpResponse:
     """How many updates match the filters (loaded by the page after it is shown)."""
     form, zone = _parse(request)
     cap = selectors.COUNT_CAP
-    count = selectors.history_count(team=request.team, filters=form.filters(zone), cap=cap)  # type: ignore[attr-defined]
+    count = selectors.history_count(team=request.team, filters=form.filters(zone), cap=cap)
     context = {
         "count": count,
         "capped": count > cap,
@@ -104,7 +105,7 @@ def history_count(request: HttpRequest) -> HttpResponse:
         "query": _query_without_page(request),
     }
     template = "history/count.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#count"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
@@ -113,19 +114,19 @@ def history_count(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @team_required(allow_reauth=True)
-def history_row(request: HttpRequest, pk: int) -> HttpResponse:
+def history_row(request: TeamRequest, pk: int) -> HttpResponse:
     """One row, for running rows that refresh themselves (reads our database, never Zoho)."""
-    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
-    row = selectors.history_row(team=request.team, pk=pk, zone=zone)  # type: ignore[attr-defined]
+    zone = person_zone(request.member.time_zone)
+    row = selectors.history_row(team=request.team, pk=pk, zone=zone)
     return render(request, "history/list.html#row", {"row": row})
 
 
-def _export(request: HttpRequest, kind: str) -> HttpResponse:
+def _export(request: TeamRequest, kind: str) -> HttpResponse:
     form, zone = _parse(request)
     if not form.is_valid():  # a download must hold what was asked for, not a guess
         return _bad_request(request, form)
     values = selectors.history_export_values(
-        team=request.team,  # type: ignore[attr-defined]
+        team=request.team,
         filters=form.filters(zone),
         fields=export.FIELDS,
     )
@@ -140,23 +141,23 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_GET
 @team_required(allow_reauth=True)
-def history_csv(request: HttpRequest) -> HttpResponse:
+def history_csv(request: TeamRequest) -> HttpResponse:
     """Every matching update as CSV, streamed."""
     return _export(request, "csv")
 
 
 @require_GET
 @team_required(allow_reauth=True)
-def history_xlsx(request: HttpRequest) -> HttpResponse:
+def history_xlsx(request: TeamRequest) -> HttpResponse:
     """Every matching update as an Excel workbook."""
     return _export(request, "xlsx")
 
 
 @require_GET
 @team_required(allow_reauth=True)
-def floor(request: HttpRequest) -> HttpResponse:
+def floor(request: TeamRequest) -> HttpResponse:
     """A bare signed-in page with a trivial template: the benchmark's baseline. It exists only
     with DEBUG or the BENCH setting on."""
-    if not (settings.DEBUG or getattr(settings, "BENCH", False)):
+    if not (settings.DEBUG or settings.BENCH):
         raise Http404("Not available")
     return render(request, "history/floor.html")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from crmupdate.massupdate.changetext import field_labels
 from crmupdate.massupdate.explanations import explain
 
 # Sentence codes (the template has one sentence for each).
@@ -138,7 +139,7 @@ def _entry(event: Any, sent_before: int, labels: dict[str, str]) -> ActivityEntr
 
 def step_activity(step: Any) -> list[ActivityEntry]:
     """The step's events (prefetched in order) as entries, oldest first."""
-    labels = {c.get("api_name", ""): c.get("label", "") for c in step.changes or []}
+    labels = field_labels(step.changes)
     entries = []
     sent = 0
     for event in step.events.all():

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from crmupdate.accounts.models import ZohoConnection
-from crmupdate.accounts.services import ReauthRequired, zoho_client_for
+from crmupdate.accounts.tokens import ReauthRequired, zoho_client_for
 from crmupdate.massupdate.models import Step
 from crmupdate.massupdate.undo.models import Undo
 from crmupdate.zoho.client import ZohoClient

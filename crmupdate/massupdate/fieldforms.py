@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crmupdate.locales import date_style
+from crmupdate.massupdate.changetext import change_phrase, change_text
 from crmupdate.zoho.types import Field
 
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
@@ -78,20 +79,12 @@ class Change:
     @property
     def phrase(self) -> str:
         """'set Rating to Hot', 'clear Phone', 'add English to Languages'."""
-        if self.clear:
-            return f"clear {self.label}"
-        if self.data_type == "multiselectpicklist" and not self.over_write:
-            return f"add {self.display} to {self.label}"
-        return f"set {self.label} to {self.display}"
+        return change_phrase(self.as_dict())
 
     @property
     def summary(self) -> str:
-        """'Rating → Hot' (history column)."""
-        if self.clear:
-            return f"{self.label} → (cleared)"
-        if self.data_type == "multiselectpicklist" and not self.over_write:
-            return f"{self.label} → + {self.display}"
-        return f"{self.label} → {self.display}"
+        """'Rating → Hot' (the summary column)."""
+        return change_text(self.as_dict())
 
 
 def is_offered(field: Field) -> bool:

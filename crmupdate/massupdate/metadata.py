@@ -18,10 +18,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crmupdate.accounts.services import zoho_client_for
+from crmupdate.accounts.tokens import zoho_client_for
 from crmupdate.massupdate.models import MetadataCache
 from crmupdate.massupdate.pagelimits import page_reads_take
-from crmupdate.zoho.client import module_api_name_valid
+from crmupdate.zoho.client import ZohoClient, module_api_name_valid
 from crmupdate.zoho.types import CustomView, CustomViewList, Field, Module, User
 
 Kind = MetadataCache.Kind
@@ -41,7 +41,7 @@ def ttl() -> timedelta:
     return timedelta(seconds=settings.ZOHO_METADATA_TTL)
 
 
-def _client(member: Any) -> Any:
+def _client(member: Any) -> ZohoClient:
     return zoho_client_for(member.user)
 
 

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from crmupdate.accounts.tokens import zoho_client_for
 from crmupdate.massupdate.fieldforms import Change, display_value
 from crmupdate.massupdate.frozen.selectors import step_automation
 from crmupdate.massupdate.metadata import fields_for
@@ -22,6 +23,7 @@ from crmupdate.massupdate.pagelimits import page_cache_get_or_read
 from crmupdate.massupdate.planner import fields_per_call, plan_steps
 from crmupdate.massupdate.values import value_after, value_holds
 from crmupdate.massupdate.viewfilter import Effect, change_effect
+from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 from crmupdate.zoho.types import Field, ViewCriteria
 
@@ -94,8 +96,6 @@ def changes_sentence(changes: list[Change], count: int | None, view_name: str) -
 def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Preview:
     """The count of the view, a sample of its records with current and new values, and the
     warnings that apply. Calls Zoho (count and one page of records); raises ZohoError."""
-    from crmupdate.accounts.services import zoho_client_for
-
     changes = draft_changes(draft)
     module = draft.module_api_name
     client = zoho_client_for(member.user)
@@ -244,7 +244,7 @@ def draft_changes(draft: Draft) -> list[Change]:
     return [Change.from_dict(c) for c in draft.changes or []]
 
 
-def _criteria_or_none(client: Any, module: str, cvid: str) -> ViewCriteria | None:
+def _criteria_or_none(client: ZohoClient, module: str, cvid: str) -> ViewCriteria | None:
     """The view's criteria; None when the view has none or Zoho would not say (the review
     then makes no claim about the filter rather than a wrong one)."""
     try:
@@ -254,7 +254,7 @@ def _criteria_or_none(client: Any, module: str, cvid: str) -> ViewCriteria | Non
         return None
 
 
-def _count_or_none(client: Any, module: str, cvid: str) -> int | None:
+def _count_or_none(client: ZohoClient, module: str, cvid: str) -> int | None:
     """The view's record count; None when Zoho refuses the count itself (the Record Count
     API is documented from v2.1 on), so the review still works without it."""
     try:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crmupdate.massupdate.changetext import changes_summary
 from crmupdate.massupdate.claims import RELEASED
 from crmupdate.massupdate.fieldforms import Change
 from crmupdate.massupdate.frozen.models import FrozenView
@@ -147,7 +148,7 @@ def _create_update(
         module_label=draft.module_label,
         cvid=draft.cvid,
         view_name=draft.view_name,
-        summary="; ".join(c.summary for c in changes),
+        summary=changes_summary(c.as_dict() for c in changes),
         field_names=", ".join(c.label for c in changes),
         changes=[c.as_dict() for c in changes],
         record_count=draft.record_count,

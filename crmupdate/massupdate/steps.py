@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crmupdate.massupdate import explanations
+from crmupdate.massupdate.changetext import field_labels
 from crmupdate.massupdate.claims import RELEASED, row_save
 from crmupdate.massupdate.models import Step, StepEvent, StepStatus
 from crmupdate.massupdate.states import FINISHED_STEP_STATUSES
@@ -93,10 +94,6 @@ def step_interrupt(step: Step, owner: str, error: ZohoError) -> bool:
     if interrupted:
         event_add(step, "interrupted", error)
     return interrupted
-
-
-def field_labels(step: Step) -> dict[str, str]:
-    return {c.get("api_name", ""): c.get("label", "") for c in step.changes or []}
 
 
 def step_pause(step: Step, owner: str, error: ZohoError, **fields: Any) -> None:
@@ -206,7 +203,7 @@ def wait_and_retry(step: Step, owner: str, error: ZohoError, attempt: int, statu
         error.message,
         error.details,
         http_status=error.http_status,
-        field_labels=field_labels(step),
+        field_labels=field_labels(step.changes),
     )
     local = timezone.localtime(later).strftime("%H:%M:%S UTC")
     step_save(

@@ -67,8 +67,13 @@ def _submit_owned(step: Step, owner: str) -> str:
         MassUpdate.objects.filter(pk=step.update_id, started_at=None).update(
             started_at=timezone.now()
         )
+    # `_take_view` has just counted this send, so the first one is attempt 1.
+    attempt = step.submit_attempts
     steps.event_add(
-        step, "sending", message=f"Sending to Zoho (attempt {step.submit_attempts + 1})."
+        step,
+        "sending",
+        message=f"Sending to Zoho (attempt {attempt}).",
+        details={"attempt": attempt},
     )
     try:
         result = client.mass_update(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from crmupdate.massupdate.changetext import field_labels
 from crmupdate.massupdate.explanations import explain_text
 from crmupdate.massupdate.frozen.outcome import (
     applied_sentence,
@@ -60,13 +61,12 @@ def update_refresh(update_id: int) -> None:
     last = with_error[-1] if with_error else None
     explanation = ""
     if last is not None:
-        labels = {c.get("api_name", ""): c.get("label", "") for c in last.changes or []}
         explanation = explain_text(
             last.error_code,
             last.error_message,
             last.error_details,
             http_status=last.error_http_status,
-            field_labels=labels,
+            field_labels=field_labels(last.changes),
             maybe_sent=last.maybe_sent,
         )
     finished = all(s.finished for s in steps)

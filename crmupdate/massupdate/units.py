@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.cache import cache
 
+from crmupdate.accounts.tokens import zoho_client_for
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
 SYMBOL_SECONDS = 3600
@@ -20,8 +21,6 @@ RETRY_SECONDS = 60
 
 def org_currency_symbol(*, member: Any) -> str:
     """ "$", "€"... or "" when Zoho would not say (the input then has no symbol)."""
-    from crmupdate.accounts.services import zoho_client_for
-
     key = "orgcurrency:" + hashlib.sha256(member.team.zoho_org_id.encode()).hexdigest()
     symbol = cache.get(key)
     if isinstance(symbol, str):

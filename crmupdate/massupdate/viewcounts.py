@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crmupdate.accounts.tokens import zoho_client_for
 from crmupdate.massupdate.review import MAX_RECORDS
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
@@ -107,8 +108,6 @@ def view_counts_remembered(*, member: Any, module: str, cvids: list[str]) -> dic
 def view_counts_fetch(*, member: Any, module: str, cvids: list[str]) -> dict[str, ViewCount]:
     """Every view's count: remembered ones as they are, the others asked of Zoho one at a
     time. A count Zoho refuses or cannot give now is shown as not available, never as 0."""
-    from crmupdate.accounts.services import zoho_client_for
-
     counts = view_counts_remembered(member=member, module=module, cvids=cvids)
     missing = [c for c in cvids if not counts[c].known]
     if not missing:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
+from crmupdate.accounts.http import TeamRequest
 from crmupdate.accounts.permissions import member_permissions_refresh
 from crmupdate.locales import person_locale
 from crmupdate.massupdate import metadata, selectors, services, units, viewcounts
@@ -61,8 +62,8 @@ def _zoho_problem(error: ZohoError) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @team_required
 @limited_page
-def new(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def new(request: TeamRequest) -> HttpResponse:
+    member = request.member
     context: dict[str, Any] = {"recent": selectors.updates_recent(team=member.team, limit=5)}
     if not member.may_mass_update_somewhere:  # say why, and spend no Zoho call on it
         refusal = may_start(member=member, module_api_name="", module_label=ANY_MODULE)
@@ -122,7 +123,7 @@ def new(request: HttpRequest) -> HttpResponse:
         context["picker"] = viewcounts.picker_groups(form.view_groups, counts)
         context["counts_missing"] = any(not c.known for c in counts.values())
     template = "massupdate/new.html"
-    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+    if request.htmx and request.method == "GET":
         template += "#view_picker"
     return render(request, template, context)
 
@@ -133,9 +134,9 @@ def _cvids(form: ModuleViewForm) -> list[str]:
 
 @require_GET
 @team_required
-def view_counts(request: HttpRequest) -> HttpResponse:
+def view_counts(request: TeamRequest) -> HttpResponse:
     """The record counts of a module's views, as out-of-band pieces of the view picker."""
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     try:
         module = metadata.module_for(member, request.GET.get("module", ""))
         views = metadata.views_for(member, module.api_name) if module else None
@@ -154,9 +155,9 @@ def view_counts(request: HttpRequest) -> HttpResponse:
 @require_POST
 @team_required
 @limited_page
-def refresh_metadata(request: HttpRequest) -> HttpResponse:
+def refresh_metadata(request: TeamRequest) -> HttpResponse:
     module = request.POST.get("module", "")
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     if module:
         try:
             cvids = [v.id for v in metadata.views_for(member, module).views if v.id]
@@ -182,8 +183,8 @@ def refresh_metadata(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @team_required
 @limited_page
-def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def changes(request: TeamRequest, draft_id: str) -> HttpResponse:
+    member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
         messages.info(request, _("These changes were already run. Here is how it went."))
@@ -238,13 +239,13 @@ def changes(request: HttpRequest, draft_id: str) -> HttpResponse:
     form.focus_on(focus)
     context.update(form=form, view_options=_view_options(member, draft, views))
     template = "massupdate/changes.html"
-    if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
+    if request.htmx and request.method == "POST":
         template += "#changes_form"
     return render(request, template, context)  # invalid forms too: 200, so htmx swaps them
 
 
-def _changes_form_kwargs(request: HttpRequest, offered: list[Any], selected: list[str]) -> Any:
-    member = request.member  # type: ignore[attr-defined]
+def _changes_form_kwargs(request: TeamRequest, offered: list[Any], selected: list[str]) -> Any:
+    member = request.member
     chosen = set(selected)
     money = any(f.data_type == "currency" and f.api_name in chosen for f in offered)
     return {
@@ -301,8 +302,8 @@ def _view_options(member: Any, draft: Any, views: Any) -> list[tuple[str, str]]:
 @require_GET
 @team_required
 @limited_page
-def review(request: HttpRequest, draft_id: str) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def review(request: TeamRequest, draft_id: str) -> HttpResponse:
+    member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if draft.update_id:
         return redirect("massupdate:detail", pk=draft.update_id)
@@ -322,8 +323,8 @@ def review(request: HttpRequest, draft_id: str) -> HttpResponse:
 
 @require_POST
 @team_required
-def run(request: HttpRequest, draft_id: str) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def run(request: TeamRequest, draft_id: str) -> HttpResponse:
+    member = request.member
     draft = selectors.draft_for_member(member=member, public_id=draft_id)
     if not draft.update_id and (refused := _draft_refusal(request, draft)):
         return refused
@@ -338,9 +339,9 @@ def run(request: HttpRequest, draft_id: str) -> HttpResponse:
     return redirect("massupdate:detail", pk=update.pk)
 
 
-def _draft_refusal(request: HttpRequest, draft: Any) -> HttpResponse | None:
+def _draft_refusal(request: TeamRequest, draft: Any) -> HttpResponse | None:
     decision = may_start(
-        member=request.member,  # type: ignore[attr-defined]
+        member=request.member,
         module_api_name=draft.module_api_name,
         module_label=draft.module_label,
     )
@@ -349,15 +350,15 @@ def _draft_refusal(request: HttpRequest, draft: Any) -> HttpResponse | None:
     return refused_page(request, decision, title="You cannot run this mass update")
 
 
-def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse:
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+def _render_update(request: TeamRequest, pk: int, template: str) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)
+    zone = person_zone(request.member.time_zone)
     steps = list(update.steps.all())
     context = {
         "update": update,
         "steps": steps,
         "viewer_zone": zone,
-        "may_retry": may_change_run(member=request.member, update=update, action="retry"),  # type: ignore[attr-defined]
+        "may_retry": may_change_run(member=request.member, update=update, action="retry"),
         "outcome": frozen_selectors.update_outcome(update, steps),
         "failures": frozen_selectors.failures_page(update, request.GET.get("records")),
     }
@@ -367,8 +368,8 @@ def _render_update(request: HttpRequest, pk: int, template: str) -> HttpResponse
 
 @require_GET
 @team_required(allow_reauth=True)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    undone = undo_entry_target(team=request.team, pk=pk)  # type: ignore[attr-defined]
+def detail(request: TeamRequest, pk: int) -> HttpResponse:
+    undone = undo_entry_target(team=request.team, pk=pk)
     if undone is not None:  # this row is an undo: its page is the undone update's undo page
         return redirect("undo:page", pk=undone)
     return _render_update(request, pk, "massupdate/detail.html")
@@ -376,40 +377,40 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @team_required(allow_reauth=True)
-def status(request: HttpRequest, pk: int) -> HttpResponse:
+def status(request: TeamRequest, pk: int) -> HttpResponse:
     """The self-refreshing part of the update's page (reads our database, never Zoho)."""
     return _render_update(request, pk, "massupdate/detail.html#status")
 
 
 @require_POST
 @team_required
-def retry(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    decision = may_change_run(member=request.member, update=update, action="retry")  # type: ignore[attr-defined]
+def retry(request: TeamRequest, pk: int, step_id: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)
+    decision = may_change_run(member=request.member, update=update, action="retry")
     if not decision:
         return refused_page(request, decision, title="You cannot send this step again")
-    if services.step_retry(update=update, step_id=step_id, member=request.member):  # type: ignore[attr-defined]
+    if services.step_retry(update=update, step_id=step_id, member=request.member):
         messages.success(request, "The step is being sent to Zoho again.")
     return redirect(reverse("massupdate:detail", kwargs={"pk": update.pk}))
 
 
 @require_POST
 @team_required
-def resume(request: HttpRequest, pk: int) -> HttpResponse:
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    decision = may_change_run(member=request.member, update=update, action="resume")  # type: ignore[attr-defined]
+def resume(request: TeamRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)
+    decision = may_change_run(member=request.member, update=update, action="resume")
     if not decision:
         return refused_page(request, decision, title="You cannot resume this update")
-    if services.massupdate_resume(update=update, member=request.member):  # type: ignore[attr-defined]
+    if services.massupdate_resume(update=update, member=request.member):
         messages.success(request, "The update carries on where it stopped.")
     return redirect("massupdate:detail", pk=update.pk)
 
 
-def _failures(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def _failures(request: TeamRequest, pk: int, kind: str) -> HttpResponse:
     """The records the update did not change, with Zoho's reason and ours (the formats are
     `crmupdate.spreadsheets`': in the .xlsx ids are text cells, all 19 digits kept)."""
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    update = selectors.update_for_team(team=request.team, pk=pk)
+    zone = person_zone(request.member.time_zone)
     rows = frozen_selectors.failures_export_rows(update)
     name = f"update-{update.pk}-records-not-changed"
     columns = frozen_selectors.COLUMNS
@@ -422,25 +423,25 @@ def _failures(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @require_GET
 @team_required(allow_reauth=True)
-def failures_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def failures_csv(request: TeamRequest, pk: int) -> HttpResponse:
     return _failures(request, pk, "csv")
 
 
 @require_GET
 @team_required(allow_reauth=True)
-def failures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def failures_xlsx(request: TeamRequest, pk: int) -> HttpResponse:
     return _failures(request, pk, "xlsx")
 
 
 @require_POST
 @team_required
-def retry_records(request: HttpRequest, pk: int) -> HttpResponse:
-    update = selectors.update_for_team(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    decision = may_change_run(member=request.member, update=update, action="retry")  # type: ignore[attr-defined]
+def retry_records(request: TeamRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_team(team=request.team, pk=pk)
+    decision = may_change_run(member=request.member, update=update, action="retry")
     if not decision:
         return refused_page(request, decision, title="You cannot retry these records")
     try:
-        records_retry_start(update=update, member=request.member)  # type: ignore[attr-defined]
+        records_retry_start(update=update, member=request.member)
     except RetryRefused as refused:
         messages.info(request, str(refused))
     else:

@@ -1,8 +1,9 @@
 """ZohoClient: every Zoho CRM API call the app makes, returning typed results.
 
-Configured explicitly (API domain from the token response, access token, API version), so
+Configured explicitly (API domain from the token response, an access token or a
+`TokenProvider` that hands out fresh ones, API version), so
 views, services and the worker all use it the same way. Failures raise `ZohoError` (see
-`crmupdate.zoho.transport` for how each one is mapped).
+`crmupdate.zoho.errors` for how each one is mapped).
 
 Per-entry results of writes by record id (`mass_update(ids=...)`, `update_records`) come back
 as `RecordResult`s, one per record, including records Zoho refused. Only when *every* entry is
@@ -15,24 +16,28 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import requests
 
-from crmupdate.zoho.errors import ErrorCategory, ZohoError
-from crmupdate.zoho.transport import (
-    DEFAULT_READ_ATTEMPTS,
-    DEFAULT_TIMEOUT,
+from crmupdate.zoho.errors import (
     MALFORMED_RESPONSE,
-    RetryPolicy,
-    Transport,
-    ZohoResponse,
-    credits_remaining,
+    ErrorCategory,
+    ZohoError,
     crm_error,
     error_from_entry,
     first_data_entry,
     is_error_entry,
+)
+from crmupdate.zoho.tokens import FixedToken, TokenProvider
+from crmupdate.zoho.transport import (
+    DEFAULT_READ_ATTEMPTS,
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    Transport,
+    ZohoResponse,
+    credits_remaining,
 )
 from crmupdate.zoho.types import (
     CustomView,
@@ -64,7 +69,8 @@ class ZohoClient:
         self,
         *,
         api_domain: str,
-        access_token: str,
+        access_token: str | None = None,
+        tokens: TokenProvider | None = None,
         api_version: str = "v2",
         timeout: float = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
@@ -78,7 +84,11 @@ class ZohoClient:
             raise ValueError(f"Zoho API version must look like 'v2' or 'v2.1', not {api_version!r}")
         self.api_domain = api_domain.rstrip("/")
         self.api_version = api_version
-        self._access_token = access_token
+        if (access_token is None) == (tokens is None):
+            raise ValueError("ZohoClient needs either an access token or a token provider")
+        self.tokens: TokenProvider = (
+            tokens if tokens is not None else FixedToken(access_token or "")
+        )
         self._on_credits = on_credits
         self._transport = Transport(
             timeout=timeout, session=session, read_attempts=read_attempts, sleep=sleep
@@ -208,23 +218,6 @@ class ZohoClient:
             next_page_token=str(info["next_page_token"]) if info.get("next_page_token") else None,
         )
 
-    def iter_records(
-        self, module: str, *, cvid: str, fields: Sequence[str], per_page: int = MAX_PER_PAGE
-    ) -> Iterator[dict[str, Any]]:
-        """Every record of a custom view, page after page (following `next_page_token` when
-        Zoho gives one). Zoho: Get Records,
-        https://www.zoho.com/crm/developer/docs/api/v2/get-records.html"""
-        page, token = 1, None
-        while True:
-            result = self.get_records(
-                module, cvid=cvid, fields=fields, page=page, per_page=per_page, page_token=token
-            )
-            yield from result.records
-            if not result.more_records or not result.records:
-                return
-            token = result.next_page_token
-            page += 1
-
     def get_records_by_id(
         self, module: str, *, ids: Sequence[str], fields: Sequence[str]
     ) -> list[dict[str, Any]]:
@@ -341,27 +334,30 @@ class ZohoClient:
             return f"{self.api_domain}{path}"
         return f"{self.api_domain}/crm/{self.api_version}/{path}"
 
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Zoho-oauthtoken {self._access_token}"}
-
     def _get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any] | None:
-        response = self._transport.request(
-            "GET", self._url(path), policy=RetryPolicy.READ, params=params, headers=self._headers()
-        )
+        def send(token: str) -> ZohoResponse:
+            return self._transport.request(
+                "GET", self._url(path), policy=RetryPolicy.READ, params=params, headers=_auth(token)
+            )
+
+        response = self._with_token(send)
         self._credits_seen(response)
         return response.body
 
     def _write(self, method: str, path: str, body: dict[str, Any]) -> ZohoResponse:
         # A 4xx whose data[] holds one error per record is still a per-record answer (Zoho's
         # OpenAPI files describe "all failed" that way), so it is returned, not raised.
-        response = self._transport.request(
-            method,
-            self._url(path),
-            policy=RetryPolicy.WRITE,
-            json_body=body,
-            headers=self._headers(),
-            map_error=_per_record_answer_or_crm_error,
-        )
+        def send(token: str) -> ZohoResponse:
+            return self._transport.request(
+                method,
+                self._url(path),
+                policy=RetryPolicy.WRITE,
+                json_body=body,
+                headers=_auth(token),
+                map_error=_per_record_answer_or_crm_error,
+            )
+
+        response = self._with_token(send)
         self._credits_seen(response)
         return response
 
@@ -369,6 +365,31 @@ class ZohoClient:
         remaining = credits_remaining(response)
         if remaining is not None and self._on_credits is not None:
             self._on_credits(remaining)
+
+    def _with_token(self, send: Callable[[str], ZohoResponse]) -> ZohoResponse:
+        """Send with the provider's token; if Zoho refuses it, once more with a fresh one."""
+        token = self.tokens.access_token()
+        try:
+            return send(token)
+        except ZohoError as error:
+            if error.category != ErrorCategory.AUTH:
+                raise
+            fresh = self.tokens.refreshed(rejected=token, error=error)
+            if fresh is None:
+                raise
+        try:
+            return send(fresh)
+        except ZohoError as error:
+            if error.category != ErrorCategory.AUTH:
+                raise
+            refusal = self.tokens.refused(error)
+            if refusal is error:
+                raise
+            raise refusal from error
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Zoho-oauthtoken {token}"}
 
 
 def _per_record_answer_or_crm_error(status: int, body: dict[str, Any] | None) -> ZohoError | None:

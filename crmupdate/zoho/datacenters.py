@@ -77,7 +77,7 @@ def accounts_server_allowed(url: str) -> bool:
     configured = _configured_extra_origin()
     if configured is None or _origin(url) != configured:
         return False
-    return _path(url) == _path(getattr(settings, "ZOHO_ACCOUNTS_URL", ""))
+    return _path(url) == _path(settings.ZOHO_ACCOUNTS_URL)
 
 
 def api_domain_allowed(url: str, accounts_server: str) -> bool:

@@ -19,15 +19,14 @@ from typing import Any
 import requests
 
 from crmupdate.zoho import datacenters
-from crmupdate.zoho.errors import ErrorCategory, ZohoError
-from crmupdate.zoho.transport import (
-    DEFAULT_TIMEOUT,
+from crmupdate.zoho.errors import (
     MALFORMED_RESPONSE,
     SCOPE_MISMATCH_HINT,
-    RetryPolicy,
-    Transport,
+    ErrorCategory,
+    ZohoError,
     category_for,
 )
+from crmupdate.zoho.transport import DEFAULT_TIMEOUT, RetryPolicy, Transport
 from crmupdate.zoho.types import TokenResponse, UserInfo
 
 _MESSAGES = {

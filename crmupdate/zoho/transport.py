@@ -1,9 +1,8 @@
 """The HTTP transport under every Zoho call (CRM API and accounts server).
 
 It owns the pooled `requests` session, the timeout on every call, retries of reads with
-backoff, one log line per call, and the mapping of every failure to `ZohoError`: network
-failures, unreadable answers, and the CRM API's two error envelopes (a top-level error object
-under 4xx, or error entries in `data[]`). What a successful body means is left to the caller.
+backoff, and one log line per call. Every failure becomes a `ZohoError` (the mapping lives in
+`crmupdate.zoho.errors`). What a successful body means is left to the caller.
 """
 
 from __future__ import annotations
@@ -23,9 +22,14 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
 
-from crmupdate.zoho.errors import ErrorCategory, ZohoError
+from crmupdate.zoho.errors import (
+    ErrorCategory,
+    ZohoError,
+    crm_error,
+    network_error,
+    unreadable_answer,
+)
 
 logger = logging.getLogger("crmupdate.zoho")
 
@@ -60,23 +64,6 @@ DEFAULT_READ_ATTEMPTS = 3
 # Sleeps between attempts: 0.5 s, then 1 s, then 2 s... Short, because a person may be waiting.
 BACKOFF_SECONDS = 0.5
 
-# Codes from Zoho's status-code pages and the seed, grouped by what a caller can do about them.
-AUTH_CODES = frozenset({"INVALID_TOKEN", "AUTHENTICATION_FAILURE", "INVALID_OAUTHTOKEN"})
-SCOPE_MISMATCH = "OAUTH_SCOPE_MISMATCH"
-RATE_LIMIT_CODES = frozenset({"TOO_MANY_REQUESTS"})
-# ALREADY_SCHEDULED: another job runs on the same view; trying again later succeeds.
-TRANSIENT_CODES = frozenset({"INTERNAL_ERROR", "ALREADY_SCHEDULED"})
-
-SCOPE_MISMATCH_HINT = (
-    "The Zoho sign-in does not include the permission this needs. A fresh access token will "
-    "not add it: sign in with Zoho again and accept every requested permission."
-)
-
-# Our own codes, for failures where Zoho's answer never arrived or could not be read.
-NETWORK_ERROR = "NETWORK_ERROR"
-TIMEOUT = "TIMEOUT"
-MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
-
 
 class RetryPolicy(Enum):
     #: Reads: retried with backoff when Zoho or the network failed (TRANSIENT errors).
@@ -109,118 +96,6 @@ def credits_remaining(response: ZohoResponse) -> int | None:
     except ValueError:
         return None
     return remaining if remaining is not None and remaining >= 0 else None
-
-
-def category_for(code: str, http_status: int | None) -> ErrorCategory:
-    """What a caller can do about a Zoho error code: the project's category mapping."""
-    if code == SCOPE_MISMATCH:
-        # A refreshed token carries the same scopes; only a new sign-in grants more.
-        return ErrorCategory.PERMANENT
-    if code in AUTH_CODES or http_status == 401:
-        return ErrorCategory.AUTH
-    if code in RATE_LIMIT_CODES or http_status == 429:
-        return ErrorCategory.RATE_LIMITED
-    if code in TRANSIENT_CODES or (http_status or 0) >= 500:
-        return ErrorCategory.TRANSIENT
-    return ErrorCategory.PERMANENT
-
-
-def error_from_entry(entry: Mapping[str, Any], *, http_status: int | None) -> ZohoError:
-    """A ZohoError from one `API_Exception` object (top-level, or an entry of `data[]`)."""
-    code = str(entry.get("code") or "").strip() or f"HTTP_{http_status}"
-    message = str(entry.get("message") or "").strip()
-    if not message:
-        message = f"Zoho refused the request (HTTP {http_status})."
-    if code == SCOPE_MISMATCH:
-        message = f"{message}. {SCOPE_MISMATCH_HINT}" if message else SCOPE_MISMATCH_HINT
-    details = entry.get("details")
-    return ZohoError(
-        code=code,
-        message=message,
-        details=dict(details) if isinstance(details, Mapping) else {},
-        http_status=http_status,
-        category=category_for(code, http_status),
-    )
-
-
-def is_error_entry(entry: Any) -> bool:
-    return isinstance(entry, Mapping) and str(entry.get("status", "")).lower() == "error"
-
-
-def first_data_entry(body: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    data = body.get("data") if body else None
-    if isinstance(data, list) and data and isinstance(data[0], Mapping):
-        return data[0]
-    return None
-
-
-def crm_error(status: int, body: dict[str, Any] | None) -> ZohoError | None:
-    """The CRM API's error envelopes: a top-level error object, or errors inside `data[]`.
-
-    A 2xx answer is only an error when its body is a bare top-level error object; error
-    entries inside a 2xx `data[]` are per-entry results the caller interprets.
-    """
-    if body is not None and "code" in body and (status >= 400 or is_error_entry(body)):
-        return error_from_entry(body, http_status=status)
-    if status < 400:
-        return None
-    entry = first_data_entry(body)
-    if entry is not None and "code" in entry:
-        return error_from_entry(entry, http_status=status)
-    return unreadable_answer(status)
-
-
-def unreadable_answer(status: int) -> ZohoError:
-    """An answer without a body we understand (HTML from a proxy, cut-off JSON...)."""
-    if status >= 400:
-        category = category_for("", status)
-        message = f"Zoho answered HTTP {status} without an error description."
-    elif 300 <= status < 400:
-        category = ErrorCategory.PERMANENT
-        message = f"Zoho answered with an unexpected redirect (HTTP {status})."
-    else:
-        category = ErrorCategory.TRANSIENT
-        message = f"Zoho sent an answer that could not be read (HTTP {status})."
-    return ZohoError(
-        code=MALFORMED_RESPONSE, message=message, http_status=status, category=category
-    )
-
-
-def network_error(
-    exc: requests.exceptions.RequestException, *, host: str, timeout: float
-) -> ZohoError:
-    """A ZohoError for a request that got no HTTP answer, with a message a person can read.
-
-    `sent` is False only when the connection was never made (refused, unknown host, connect
-    timeout, TLS handshake): then nothing can have reached Zoho and a retry is safe.
-    """
-    seconds = f"{timeout:g} second{'' if timeout == 1 else 's'}"
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        code, sent = TIMEOUT, False
-        message = f"Could not connect to Zoho ({host}) within {seconds}."
-    elif isinstance(exc, requests.exceptions.Timeout):
-        code, sent = TIMEOUT, True
-        message = f"Zoho did not answer within {seconds}."
-    elif isinstance(exc, requests.exceptions.SSLError):
-        code, sent = NETWORK_ERROR, False
-        message = f"Could not open a secure connection to Zoho ({host})."
-    elif isinstance(exc, requests.exceptions.ConnectionError) and _never_connected(exc):
-        code, sent = NETWORK_ERROR, False
-        message = f"Could not connect to Zoho ({host}): the connection was refused or failed."
-    else:
-        code, sent = NETWORK_ERROR, True
-        message = f"The connection to Zoho ({host}) broke before its answer arrived."
-    return ZohoError(
-        code=code, message=message, category=ErrorCategory.TRANSIENT, http_status=None, sent=sent
-    )
-
-
-def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
-    # requests wraps urllib3's MaxRetryError, whose `reason` says why; NewConnectionError
-    # (refused, unreachable, DNS failure) means the request was never written.
-    cause: Any = exc.args[0] if exc.args else None
-    reason = getattr(cause, "reason", cause)
-    return isinstance(reason, NewConnectionError)
 
 
 class _NoCookies(DefaultCookiePolicy):

@@ -52,7 +52,7 @@ def _new_token() -> str:
 
 
 def grant_code_seconds() -> int:
-    return int(getattr(settings, "ZOHOSIM_GRANT_CODE_SECONDS", 120))
+    return settings.ZOHOSIM_GRANT_CODE_SECONDS
 
 
 def api_base(origin: str) -> str:

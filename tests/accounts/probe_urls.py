@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from crmupdate.accounts.decorators import team_required
-from crmupdate.accounts.services import zoho_client_for
+from crmupdate.accounts.tokens import zoho_client_for
 
 
 @team_required

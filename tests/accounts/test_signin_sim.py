@@ -159,7 +159,7 @@ def test_member_factory_signs_a_demo_person_in(member_factory, client_for):
 
 
 def test_zoho_client_for_calls_the_practice_crm_as_the_person(member_factory, api_calls):
-    from crmupdate.accounts.services import zoho_client_for
+    from crmupdate.accounts.tokens import zoho_client_for
 
     user = member_factory(SAM)
     assert zoho_client_for(user).current_user().email == SAM

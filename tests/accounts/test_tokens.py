@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from crmupdate.accounts.crypto import token_decrypt, token_encrypt
 from crmupdate.accounts.models import ZohoConnection
-from crmupdate.accounts.services import ReauthRequired, connection_access_token, zoho_client_for
+from crmupdate.accounts.tokens import ReauthRequired, connection_access_token, zoho_client_for
 from crmupdate.zoho.errors import ZohoError
 from tests.accounts.zoho_fakes import (
     EU_ACCOUNTS,
@@ -167,7 +167,7 @@ def test_a_refresh_failing_for_network_reasons_does_not_ask_for_sign_in(zoho_htt
     zoho_http.replace(
         responses_lib.POST, TOKEN_URL, json={"access_token": "1000.ok", "expires_in": 3600}
     )
-    assert zoho_client_for(user)._access_token == "1000.ok"
+    assert zoho_client_for(user).tokens.access_token() == "1000.ok"
 
 
 @pytest.mark.django_db
@@ -217,7 +217,7 @@ def test_a_fresh_token_zoho_still_refuses_asks_for_sign_in(zoho_http):
 @pytest.mark.django_db(transaction=True)
 def test_two_processes_needing_a_fresh_token_cause_one_refresh(zoho_http):
     # Runs on SQLite and on PostgreSQL: the refresh is claimed with a conditional UPDATE,
-    # which both serialise (see crmupdate.accounts.services).
+    # which both serialise (see crmupdate.accounts.tokens).
     user = save_person(ZohoPerson())
     expire_access_token(user)
     connection_id = ZohoConnection.objects.get(user=user).pk

@@ -170,7 +170,7 @@ def test_an_update_waits_for_a_job_started_elsewhere_on_the_same_view(
     sam, sim, slow_jobs, fast_worker
 ):
     # Someone started a mass update of the view directly in Zoho.
-    from crmupdate.accounts.services import zoho_client_for
+    from crmupdate.accounts.tokens import zoho_client_for
 
     outside = zoho_client_for(sam).mass_update("Leads", data={"Rating": "Active"}, cvid=SEED_CVID)
     update = run_update(sam.member, [change("No_of_Employees", 1000)], cvid=SEED_CVID)

@@ -146,6 +146,27 @@ def test_already_scheduled_waits_and_retries_by_itself(member, zoho_api, fast_wo
     assert ("waiting", "ALREADY_SCHEDULED") in events
 
 
+def test_the_first_send_is_attempt_one_and_a_resend_attempt_two(
+    member, zoho_api, fast_worker, client
+):
+    zoho_api.post(MASS_UPDATE, body=seed.ALREADY_SCHEDULED.body, status=400)
+    zoho_api.post(MASS_UPDATE, json=scheduled("334"))
+    zoho_api.get(MASS_UPDATE, json=status_body("COMPLETED"))
+    update = run_update(member, [change("No_of_Employees", 1000)])
+    run_worker()
+
+    sends = update.steps.get().events.filter(kind="sending").order_by("pk")
+    assert [(e.message, e.details) for e in sends] == [
+        ("Sending to Zoho (attempt 1).", {"attempt": 1}),
+        ("Sending to Zoho (attempt 2).", {"attempt": 2}),
+    ]
+    client.force_login(member.user)
+    page = client.get(f"/updates/{update.pk}/").content.decode()
+    assert "Sent the change to Zoho." in page
+    assert "Sent it to Zoho again (try 2)." in page
+    assert "(try 3)" not in page
+
+
 def test_too_many_requests_is_waited_out(member, zoho_api, fast_worker):
     too_many = {"code": "TOO_MANY_REQUESTS", "details": {}, "message": "limit", "status": "error"}
     zoho_api.post(MASS_UPDATE, json=too_many, status=429)

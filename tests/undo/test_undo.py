@@ -274,7 +274,9 @@ def test_a_refused_sign_in_pauses_the_undo_until_resumed(done_update, sam, sim, 
     undo.refresh_from_db()
     assert undo.status == UpdateStatus.PAUSED
     page = client_for(sam).get(f"/updates/{update.pk}/undo/").content.decode()
+    assert "Your Zoho sign-in has expired, so the undo is paused. Nothing is lost" in page
     assert "Sign in with Zoho again" in page
+    assert f'action="/updates/{update.pk}/undo/resume/"' in page
 
     ZohoConnection.objects.filter(user=sam).update(needs_reauth=False)
     assert services.undo_resume(undo=undo, member=sam.member)

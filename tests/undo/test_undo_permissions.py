@@ -145,6 +145,8 @@ def test_a_sales_rep_cannot_resume_an_undo(sams_update, sam, member_factory, cli
     undo = services.undo_start(update=sams_update, member=sam.member)
     run_worker()
     calls, work = ApiCall.objects.count(), work_queued()
+    page = client_for(rita).get(f"/updates/{sams_update.pk}/undo/").content.decode()
+    assert "so the undo is paused" in page and "Resume now" not in page
 
     response = client_for(rita).post(f"/updates/{sams_update.pk}/undo/resume/")
 

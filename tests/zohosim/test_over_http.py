@@ -11,8 +11,9 @@ import requests
 
 from crmupdate.zoho import oauth
 from crmupdate.zoho.client import ZohoClient
-from crmupdate.zoho.errors import ZohoError
+from crmupdate.zoho.errors import ErrorCategory, ZohoError
 from crmupdate.zohosim import crm_meta_views
+from tests.zoho.paging import all_records
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +41,7 @@ def test_the_zoho_client_reads_metadata_and_records(zoho, sim):
     assert zoho.current_user().profile_name == "Sales Operations"
     assert zoho.get_org().company_name == "Zylker Traders"
     cvid = sim.view_id("Leads", "Trade-show leads")
-    records = list(zoho.iter_records("Leads", cvid=cvid, fields=["Last_Name"], per_page=50))
+    records = list(all_records(zoho, "Leads", cvid=cvid, fields=["Last_Name"], per_page=50))
     assert len(records) == zoho.count_records("Leads", cvid=cvid) > 50
 
 
@@ -51,7 +52,7 @@ def test_the_zoho_client_runs_a_mass_update_to_the_end(zoho, sim):
     assert status.status == "COMPLETED"
     values = [
         r.get("No_of_Employees")
-        for r in zoho.iter_records("Leads", cvid=cvid, fields=["No_of_Employees"])
+        for r in all_records(zoho, "Leads", cvid=cvid, fields=["No_of_Employees"])
     ]
     assert values.count(999) == status.updated_count > 0
     with pytest.raises(ZohoError) as refused:
@@ -86,7 +87,7 @@ def test_oauth_calls_work_over_http(sim, sim_token, origin, settings):
             client_secret=settings.ZOHO_CLIENT_SECRET,
             refresh_token=tokens["refresh_token"],
         )
-    assert refused.value.needs_auth
+    assert refused.value.category == ErrorCategory.AUTH
 
 
 def test_raw_http_gets_zoho_answers_for_odd_methods_and_paths(sim, sim_token, origin):

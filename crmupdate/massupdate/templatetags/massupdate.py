@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
 
+from crmupdate.massupdate.changetext import change_text, field_labels
 from crmupdate.massupdate.explanations import Explanation, explain
 from crmupdate.massupdate.permissions import ANY_MODULE, administrators_text, may_start
 from crmupdate.massupdate.selectors import updates_recent
@@ -25,15 +27,20 @@ def recent_updates_for(team: Any, limit: int = 5) -> list[Any]:
 @register.simple_tag
 def step_explanation(step: Any) -> Explanation:
     """The plain explanation of a step's stored Zoho error, naming fields by their labels."""
-    labels = {c.get("api_name", ""): c.get("label", "") for c in step.changes or []}
     return explain(
         step.error_code,
         step.error_message,
         step.error_details,
         http_status=step.error_http_status,
-        field_labels=labels,
+        field_labels=field_labels(step.changes),
         maybe_sent=step.maybe_sent,
     )
+
+
+@register.filter(name="change_text")
+def change_text_filter(change: Any) -> str:
+    """'Stage → Closed Won', from a stored change."""
+    return change_text(change) if isinstance(change, Mapping) else ""
 
 
 @register.filter

@@ -50,6 +50,7 @@ from crmupdate.massupdate.undo.values import (
     value_set_by_step,
     value_to_restore,
 )
+from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
 BATCH = 100  # Update Records takes at most 100 records per call
@@ -156,7 +157,7 @@ class BackupGone(Exception):
     """The kept values were deleted while the undo needed them."""
 
 
-def batch_restore(client: Any, batch: Batch) -> tuple[list[UndoRecord], int, int]:
+def batch_restore(client: ZohoClient, batch: Batch) -> tuple[list[UndoRecord], int, int]:
     """Read the batch's records, put back those that hold what our step set. Returns the
     per-record results (unsaved) and the number of reads and writes made."""
     fields = batch.fields
@@ -202,7 +203,7 @@ def batch_restore(client: Any, batch: Batch) -> tuple[list[UndoRecord], int, int
 
 
 def _write(
-    client: Any, module: str, writes: list[dict[str, Any]], results: dict[str, UndoRecord]
+    client: ZohoClient, module: str, writes: list[dict[str, Any]], results: dict[str, UndoRecord]
 ) -> None:
     try:
         answers = client.update_records(module, writes, trigger=[])

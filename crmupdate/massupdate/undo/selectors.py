@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from crmupdate.massupdate.changetext import change_label, field_labels
 from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
 from crmupdate.massupdate.models import (
     MassUpdate,
@@ -70,7 +71,7 @@ class UndoState:
 
 
 def _labels(step: Step) -> str:
-    names = [str(c.get("label") or c.get("api_name")) for c in step.changes or []]
+    names = [change_label(c) for c in step.changes or []]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -110,7 +111,7 @@ def undo_state(update: MassUpdate) -> UndoState:
         return state
     if frozen.expired:
         when = frozen.expires_at or frozen.purged_at or timezone.now()
-        days = int(getattr(settings, "UNDO_RETENTION_DAYS", 30))
+        days = settings.UNDO_RETENTION_DAYS
         state.reason = (
             f"The backup of this update expired on {timezone.localtime(when):%-d %b %Y} "
             f"(backups are kept for {days} days), so it can no longer be undone."
@@ -181,7 +182,7 @@ def undo_entry_field_names(*, entry_ids: Iterable[int]) -> dict[int, str]:
     names = {}
     for entry_id, (update_id, plan) in plans.items():
         labels = [
-            str(c.get("label") or c.get("api_name"))
+            change_label(c)
             for position in reversed(plan or [])  # a plan runs the last step first
             for c in changes.get((update_id, position)) or []
         ]
@@ -210,10 +211,7 @@ def undo_results(undo: Undo, outcome: str, *, limit: int = 200) -> QuerySet[Undo
 
 
 def undo_field_labels(undo: Undo) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for change in undo.update.changes or []:
-        labels[str(change.get("api_name"))] = str(change.get("label") or change.get("api_name"))
-    return labels
+    return field_labels(undo.update.changes)
 
 
 def undo_result_rows(undo: Undo) -> Iterator[tuple[Any, ...]]:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from crmupdate import spreadsheets
 from crmupdate.accounts.decorators import team_required
+from crmupdate.accounts.http import TeamRequest
 from crmupdate.massupdate.fieldforms import person_zone
 from crmupdate.massupdate.permissions import may_undo, refused_page
 from crmupdate.massupdate.undo import export, selectors, services
@@ -22,8 +23,8 @@ from crmupdate.massupdate.undo.summary import undo_problems_text
 from crmupdate.massupdate.undo.values import display
 
 
-def _render(request: HttpRequest, pk: int, template: str) -> HttpResponse:
-    team = request.team  # type: ignore[attr-defined]
+def _render(request: TeamRequest, pk: int, template: str) -> HttpResponse:
+    team = request.team
     undone = selectors.undo_entry_target(team=team, pk=pk)
     if undone is not None:  # the undo's own row in the history: show the undo
         return redirect("undo:page", pk=undone)
@@ -34,14 +35,14 @@ def _render(request: HttpRequest, pk: int, template: str) -> HttpResponse:
         "update": update,
         "state": state,
         "undo": undo,
-        "may_undo": may_undo(member=request.member, update=update),  # type: ignore[attr-defined]
+        "may_undo": may_undo(member=request.member, update=update),
     }
     if undo is not None:
         labels = selectors.undo_field_labels(undo)
         context["conflicts"] = _rows(selectors.undo_results(undo, UndoOutcome.CONFLICT), labels)
         context["failures"] = _rows(selectors.undo_results(undo, UndoOutcome.FAILED), labels)
         context["problems"] = undo_problems_text(undo)
-    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    zone = person_zone(request.member.time_zone)
     context["viewer_zone"] = zone
     with timezone.override(zone):
         return render(request, template, context)
@@ -68,26 +69,26 @@ def _rows(records: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
 
 @require_GET
 @team_required(allow_reauth=True)
-def page(request: HttpRequest, pk: int) -> HttpResponse:
+def page(request: TeamRequest, pk: int) -> HttpResponse:
     return _render(request, pk, "massupdate/undo.html")
 
 
 @require_GET
 @team_required(allow_reauth=True)
-def status(request: HttpRequest, pk: int) -> HttpResponse:
+def status(request: TeamRequest, pk: int) -> HttpResponse:
     """The self-refreshing part of the undo's page."""
     return _render(request, pk, "massupdate/undo.html#undo_status")
 
 
 @require_POST
 @team_required
-def start(request: HttpRequest, pk: int) -> HttpResponse:
-    update = selectors.update_for_undo(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    decision = may_undo(member=request.member, update=update)  # type: ignore[attr-defined]
+def start(request: TeamRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_undo(team=request.team, pk=pk)
+    decision = may_undo(member=request.member, update=update)
     if not decision:
         return refused_page(request, decision, title="You cannot undo this update")
     try:
-        services.undo_start(update=update, member=request.member)  # type: ignore[attr-defined]
+        services.undo_start(update=update, member=request.member)
     except services.UndoRefused as refused:
         messages.error(request, str(refused))
     return redirect("undo:page", pk=update.pk)
@@ -95,25 +96,25 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @team_required
-def resume(request: HttpRequest, pk: int) -> HttpResponse:
-    update = selectors.update_for_undo(team=request.team, pk=pk)  # type: ignore[attr-defined]
-    decision = may_undo(member=request.member, update=update, action="resume the undo of")  # type: ignore[attr-defined]
+def resume(request: TeamRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for_undo(team=request.team, pk=pk)
+    decision = may_undo(member=request.member, update=update, action="resume the undo of")
     if not decision:
         return refused_page(request, decision, title="You cannot resume this undo")
     undo = selectors.undo_state(update).undo
-    if undo is not None and services.undo_resume(undo=undo, member=request.member):  # type: ignore[attr-defined]
+    if undo is not None and services.undo_resume(undo=undo, member=request.member):
         messages.success(request, "The undo carries on where it stopped.")
     return redirect("undo:page", pk=update.pk)
 
 
-def _results(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def _results(request: TeamRequest, pk: int, kind: str) -> HttpResponse:
     """Every record's result, as CSV or .xlsx."""
-    update = selectors.update_for_undo(team=request.team, pk=pk)  # type: ignore[attr-defined]
+    update = selectors.update_for_undo(team=request.team, pk=pk)
     undo = selectors.undo_state(update).undo
     if undo is None:
         messages.info(request, "This update has not been undone.")
         return redirect("undo:page", pk=update.pk)
-    zone = person_zone(request.member.time_zone)  # type: ignore[attr-defined]
+    zone = person_zone(request.member.time_zone)
     rows = export.result_rows(selectors.undo_result_rows(undo))
     name = export.results_filename(update.pk, timezone.now().astimezone(zone).date())
     if kind == "xlsx":
@@ -125,11 +126,11 @@ def _results(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @require_GET
 @team_required(allow_reauth=True)
-def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def results_csv(request: TeamRequest, pk: int) -> HttpResponse:
     return _results(request, pk, "csv")
 
 
 @require_GET
 @team_required(allow_reauth=True)
-def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def results_xlsx(request: TeamRequest, pk: int) -> HttpResponse:
     return _results(request, pk, "xlsx")
