@@ -9,7 +9,7 @@ DEMO_ENV := DEBUG=1
 PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: demo run test test-sqlite test-postgres lint browser install clean
+.PHONY: demo run test test-sqlite test-postgres lint browser install clean messages
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
@@ -79,3 +79,11 @@ lint: install
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# Extract every translatable string into locale/es/LC_MESSAGES/django.po (GNU gettext's
+# xgettext is needed: apt-get install gettext), then compile the .mo that ships with the code.
+# The practice CRM stands in for Zoho's own English pages and is not translated.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=staticfiles --ignore='crmupdate/zohosim/*'
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages -l es --no-location --no-obsolete $(MESSAGES_IGNORE)
+	DEBUG=1 $(PY) manage.py compilemessages -l es --ignore=.venv

@@ -75,6 +75,9 @@ class Member(models.Model):
     # Set here, not in Zoho: may undo, retry and resume the team's updates like a Zoho
     # administrator (still only in modules where their own profile grants Mass Update).
     is_team_admin = models.BooleanField(default=False)
+    # The language chosen on the account page; "" follows the Zoho locale, then the browser
+    # (crmupdate.accounts.language).
+    language = models.CharField(max_length=8, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     last_signed_in_at = models.DateTimeField(null=True, blank=True)
 

@@ -15,6 +15,7 @@ from social_django.models import UserSocialAuth
 
 from crmupdate.accounts.backends import CONSENT_SESSION_KEY
 from crmupdate.accounts.failures import SignInFailed
+from crmupdate.accounts.language import SESSION_KEY as LANGUAGE_SESSION_KEY
 from crmupdate.accounts.models import ZohoConnection
 from crmupdate.accounts.services import AccountConflict, SignIn, account_save_signin
 from crmupdate.locales import SESSION_KEY as LOCALE_SESSION_KEY
@@ -106,4 +107,7 @@ def save_account(
     locale = signin.crm_user.raw.get("locale")
     if isinstance(locale, str) and locale:
         strategy.session_set(LOCALE_SESSION_KEY, locale[:20])
+    # The language chosen on the account page, if any, wins over that locale.
+    member = getattr(user, "member", None)
+    strategy.session_set(LANGUAGE_SESSION_KEY, member.language if member is not None else "")
     return {"user": user, "social": social, "is_new": is_new}

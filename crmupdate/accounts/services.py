@@ -158,3 +158,9 @@ def connection_disconnect(*, user: Any) -> None:
                 logger.info("zoho revoke refused user=%s code=%s", user.pk, error.code)
     connection.delete()
     user_sign_out_everywhere(user_id=user.pk)
+
+
+def member_language_save(*, member: Member, language: str) -> None:
+    """The language the person chose ("" follows their Zoho locale, then their browser)."""
+    member.language = language
+    member.save(update_fields=["language"])

@@ -8,6 +8,7 @@ account_patterns = [
     path("signout/", views.signout, name="signout"),
     path("signout/everywhere/", views.signout_everywhere, name="signout_everywhere"),
     path("account/", views.account, name="account"),
+    path("account/language/", views.language, name="language"),
     path("account/disconnect/", views.disconnect, name="disconnect"),
 ]
 

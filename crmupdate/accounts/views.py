@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -14,15 +15,19 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from crmupdate.accounts.access import zoho_access_recheck
 from crmupdate.accounts.decorators import team_required
 from crmupdate.accounts.http import TeamRequest
+from crmupdate.accounts.language import AUTOMATIC, language_for, supported
+from crmupdate.accounts.language import SESSION_KEY as LANGUAGE_SESSION_KEY
 from crmupdate.accounts.middleware import ACCESS_ENDED_SESSION_KEY, reauth_redirect
 from crmupdate.accounts.selectors import connection_for_user, member_for_user, team_members
-from crmupdate.accounts.services import connection_disconnect
+from crmupdate.accounts.services import connection_disconnect, member_language_save
 from crmupdate.accounts.sessions import user_sign_out_everywhere
 from crmupdate.zoho.errors import ZohoError
 
@@ -117,8 +122,24 @@ def account(request: TeamRequest) -> HttpResponse:
             "team": request.team,
             "team_members": team_members(team=request.team),
             "connection": connection,
+            "languages": settings.LANGUAGES,
         },
     )
+
+
+@require_POST
+@team_required(allow_reauth=True)
+def language(request: TeamRequest) -> HttpResponse:
+    """Save the language chosen on the account page ("" follows Zoho and the browser)."""
+    chosen = request.POST.get("language", "")
+    if chosen != AUTOMATIC and supported(chosen) != chosen:
+        messages.error(request, _("Choose one of the languages in the list."))
+        return redirect("accounts:account")
+    member_language_save(member=request.member, language=chosen)
+    request.session[LANGUAGE_SESSION_KEY] = chosen
+    translation.activate(language_for(request))
+    messages.success(request, _("Language saved."))
+    return redirect("accounts:account")
 
 
 @require_POST
