@@ -145,7 +145,7 @@ def language(request: TeamRequest) -> HttpResponse:
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.success(request, "You are signed out.")
+    messages.success(request, _("You are signed out."))
     return redirect("home")
 
 
@@ -154,7 +154,7 @@ def signout_everywhere(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_sign_out_everywhere(user_id=request.user.pk)
     logout(request)
-    messages.success(request, "You are signed out on every browser and device.")
+    messages.success(request, _("You are signed out on every browser and device."))
     return redirect("home")
 
 
@@ -166,14 +166,19 @@ def disconnect(request: TeamRequest) -> HttpResponse:
     except ZohoError as error:
         messages.error(
             request,
-            f"Zoho could not be reached to disconnect, so nothing was changed. Please try again "
-            f"in a minute. ({error.message})",
+            _(
+                "Zoho could not be reached to disconnect, so nothing was changed. Please try "
+                "again in a minute. (%(message)s)"
+            )
+            % {"message": error.message},
         )
         return redirect("accounts:account")
     logout(request)
     messages.success(
         request,
-        "crmupdate is disconnected from your Zoho account and you are signed out. Sign in with "
-        "Zoho whenever you want to use it again.",
+        _(
+            "crmupdate is disconnected from your Zoho account and you are signed out. Sign in "
+            "with Zoho whenever you want to use it again."
+        ),
     )
     return redirect("home")
