@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from social_core.exceptions import (
     AuthCanceled,
     AuthCredentialError,
@@ -18,9 +20,6 @@ from social_core.exceptions import (
     AuthSessionError,
     SocialAuthBaseException,
 )
-
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 

@@ -142,9 +142,15 @@ def language(request: TeamRequest) -> HttpResponse:
     return redirect("accounts:account")
 
 
+def _sign_out(request: HttpRequest) -> None:
+    """Sign out; what is said next is said in the language of the signed-out pages."""
+    logout(request)
+    translation.activate(language_for(request))
+
+
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
-    logout(request)
+    _sign_out(request)
     messages.success(request, _("You are signed out."))
     return redirect("home")
 
@@ -153,7 +159,7 @@ def signout(request: HttpRequest) -> HttpResponse:
 def signout_everywhere(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_sign_out_everywhere(user_id=request.user.pk)
-    logout(request)
+    _sign_out(request)
     messages.success(request, _("You are signed out on every browser and device."))
     return redirect("home")
 
@@ -173,7 +179,7 @@ def disconnect(request: TeamRequest) -> HttpResponse:
             % {"message": error.message},
         )
         return redirect("accounts:account")
-    logout(request)
+    _sign_out(request)
     messages.success(
         request,
         _(
