@@ -265,3 +265,17 @@ def test_the_idle_message_in_spanish():
         )
     with translation.override("en"):
         assert str(IDLE_MESSAGE).startswith("You were signed out after a while")
+
+
+def test_a_form_refused_by_csrf_protection_in_spanish_and_english():
+    browser = Client(enforce_csrf_checks=True)
+    for header, title, sentence in (
+        (SPANISH, "No se ha podido aceptar este formulario", "No se ha cambiado nada."),
+        ({}, "This form could not be accepted", "Nothing was changed."),
+    ):
+        response = browser.post("/signout/", **header)
+        assert response.status_code == 403
+        page = text(response)
+        assert title in page and sentence in page
+        if header:
+            assert english_words(response.content.decode()) == []
