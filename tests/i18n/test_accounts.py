@@ -279,3 +279,44 @@ def test_a_form_refused_by_csrf_protection_in_spanish_and_english():
         assert title in page and sentence in page
         if header:
             assert english_words(response.content.decode()) == []
+
+
+def test_zohos_own_explanation_is_quoted_as_zohos_on_a_spanish_failure_page(client):
+    import responses
+
+    with responses.RequestsMock() as zoho:
+        zoho.add(
+            responses.POST,
+            "https://accounts.zoho.com/oauth/v2/token",
+            json={"error": "invalid_client"},
+        )
+        params = start_signin(client)
+        response = client.get(
+            "/oauth/complete/zoho/",
+            {
+                "code": "1000.grant.code",
+                "location": "us",
+                "accounts-server": "https://accounts.zoho.com",
+                "state": params["state"],
+            },
+            **SPANISH,
+        )
+    assert response.status_code == 502
+    html = response.content.decode()
+    assert english_words(html) == []
+    assert "Zoho ha rechazado el inicio de sesión" in text(response)
+    assert "Zoho respondió:" in text(response)
+    assert '<q translate="no">Zoho does not recognise this app' in html.replace("&#x27;", "'")
+
+
+def test_the_sign_in_again_page_in_spanish(client):
+    session = client.session
+    session["zoho_access_ended"] = True
+    session.save()
+    response = client.get("/signin/again/?next=/history/", **SPANISH)
+    assert response.status_code == 200
+    assert english_words(response.content.decode()) == []
+    page = text(response)
+    assert "Su sesión de Zoho ha caducado" in page
+    assert "No se ha perdido nada de lo que empezó." in page
+    assert "Volver a iniciar sesión con Zoho" in page
