@@ -51,6 +51,8 @@ class _Texts:
     thousands: str
     undo_link: str
     cannot_undo: str  # "Cannot be undone: %(reason)s"
+    open_update: str  # "Open update #%(pk)s"
+    progress: str  # "Progress of update #%(pk)s"
 
 
 @cache
@@ -64,7 +66,31 @@ def _texts(language: str | None) -> _Texts:
         thousands=str(get_format("THOUSAND_SEPARATOR")),
         undo_link=gettext("Undo this update"),
         cannot_undo=gettext("Cannot be undone: %(reason)s"),
+        open_update=gettext("Open update #%(pk)s"),
+        progress=gettext("Progress of update #%(pk)s"),
     )
+
+
+@cache
+def _column_labels(language: str | None) -> dict[str, str]:
+    return {
+        "when": gettext("When"),
+        "who": gettext("Who"),
+        "module": gettext("Module"),
+        "view": gettext("View"),
+        "changes": gettext("Changes"),
+        "job_ids": gettext("Zoho job IDs"),
+        "status": gettext("Status"),
+        "counts": gettext("Updated / failed / total"),
+        "error": gettext("Error"),
+    }
+
+
+def column_labels() -> dict[str, str]:
+    """The table's column headers in the active language: the same words head the columns
+    and, on a phone where each row is a card, label each cell (`data-label`; see the
+    `column_label` tag)."""
+    return _column_labels(get_language())
 
 
 def _number(n: int, thousands: str) -> str:
@@ -126,6 +152,7 @@ def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
     return {
         "pk": pk,
         "detail_url": detail_url.format(pk),
+        "open_title": texts.open_update % {"pk": pk},
         "row_url": row_url.format(pk) if running else "",
         "iso": created.isoformat(timespec="seconds"),
         "when": texts.when.format(
@@ -146,8 +173,13 @@ def row_present(values: dict[str, Any], zone: ZoneInfo) -> HistoryRow:
         "status_label": str(word.label),
         "status_tone": word.tone,
         "counts": " / ".join(_number(n, texts.thousands) for n in (updated, failed, total)),
-        # progress bar of a running row: value, max, percent
-        "progress": (str(done), str(total or 1), f"{round(100 * done / total) if total else 0}%")
+        # progress bar of a running row: value, max, percent, its name
+        "progress": (
+            str(done),
+            str(total or 1),
+            f"{round(100 * done / total) if total else 0}%",
+            texts.progress % {"pk": pk},
+        )
         if running
         else None,
         "error_code": values["last_error_code"],
