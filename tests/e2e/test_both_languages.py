@@ -152,8 +152,10 @@ def walk_as_sam(page: Any, origin: str, walk: Walk, team: Team) -> None:
     expect(page.locator(".error-summary")).to_be_visible()
     walk.check(page, "changes with an error")
 
-    page.locator("input[name=value__No_of_Employees]").fill("1000")
-    review.click()
+    value = page.locator("input[name=value__No_of_Employees]")
+    value.fill("1000")
+    # Enter in the box reviews (a click here was once lost to the page settling on a phone)
+    value.press("Enter")
     expect(page.locator(".sentence")).to_be_visible()
     walk.check(page, "review")
 
