@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext as _
 
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.frozen.models import FrozenView, RecordFailure, RecordRetry
@@ -80,22 +81,24 @@ def failures_page(update: MassUpdate, page: Any) -> Page:
     return Paginator(rows, FAILURES_PER_PAGE).get_page(page)
 
 
-COLUMNS = (
-    Column("Record ID", Kind.ID, 21),
-    Column("Record name", width=30),
-    Column("Step", Kind.NUMBER, 6),
-    Column("Fields not changed", width=24),
-    Column("Zoho code", width=20),
-    Column("Zoho message", width=40),
-    Column("What happened", width=50),
-    Column("What to do", width=50),
-    Column("Deleted", width=8),
-    Column("Attempt", Kind.NUMBER, 8),
-)
+def failures_columns() -> tuple[Column, ...]:
+    """The download's header row, in the person's language (the rows stay as stored)."""
+    return (
+        Column(_("Record ID"), Kind.ID, 21),
+        Column(_("Record name"), width=30),
+        Column(_("Step"), Kind.NUMBER, 6),
+        Column(_("Fields not changed"), width=24),
+        Column(_("Zoho code"), width=20),
+        Column(_("Zoho message"), width=40),
+        Column(_("What happened"), width=50),
+        Column(_("What to do"), width=50),
+        Column(_("Deleted"), width=8),
+        Column(_("Attempt"), Kind.NUMBER, 8),
+    )
 
 
 def failures_export_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
-    """The records not changed, in COLUMNS order (streamed)."""
+    """The records not changed, in the order of failures_columns() (streamed)."""
     rows = (
         RecordFailure.objects.filter(update=update, resolved_at__isnull=True)
         .order_by("step__position", "id")
