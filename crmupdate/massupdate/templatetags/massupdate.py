@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
 
 from crmupdate.massupdate.changetext import change_text, field_labels
 from crmupdate.massupdate.explanations import Explanation, explain
@@ -36,37 +35,6 @@ def step_explanation(step: Any) -> Explanation:
         field_labels=field_labels(step.changes),
         maybe_sent=step.maybe_sent,
     )
-
-
-def _record_noun(update: Any, count: int) -> str:
-    """Zoho's name of the module's records for `count` of them ("1 deal", "3 deals")."""
-    many = (update.module_label or "").lower()
-    if not many:
-        return _("record") if count == 1 else _("records")
-    return many[:-1] if count == 1 and many.endswith("s") else many
-
-
-@register.simple_tag
-def outcome_words(update: Any, outcome: Any, steps: list[Any]) -> dict[str, Any]:
-    """What the update's page needs to word its outcome: Zoho's name for the records counted,
-    and, when only some field changes reached Zoho, how many did and why the rest did not
-    (the first refused step's explanation)."""
-    counts = outcome.counts
-    changed = counts.changed if counts else 0
-    total = sum(len(s.changes or []) for s in steps)
-    applied = sum(len(s.changes or []) for s in steps if s.status == "completed")
-    found: dict[str, Any] | None = None
-    if 0 < applied < total:
-        failed = next((s for s in steps if s.error_code), None)
-        reason = str(step_explanation(failed).text) if failed is not None else ""
-        reason = f"{reason[:1].lower()}{reason[1:]}".rstrip(".")
-        found = {"applied": applied, "total": total, "missing": total - applied,
-                 "changed": changed, "reason": reason}  # fmt: skip
-    return {
-        "frozen_noun": _record_noun(update, counts.frozen if counts else 0),
-        "changed_noun": _record_noun(update, changed),
-        "applied": found,
-    }
 
 
 @register.filter(name="change_text")
