@@ -176,7 +176,7 @@ def test_the_dashboard_section_reads_in_spanish(completed, rita, member_factory,
     recent = section(page, '<section class="card" aria-labelledby="recent-updates-title">')
     assert_spanish(recent)
     assert "Actualizaciones masivas recientes" in recent
-    assert "de Sam Ortega, hace" in recent
+    assert "por Sam Ortega, hace" in recent
     assert ('Créditos de la API de Zoho que le quedan hoy a su organización: '
             '<strong class="api-credits-left">desconocidos</strong>') in recent  # fmt: skip
     assert "Iniciar una nueva actualización masiva" in recent
