@@ -44,14 +44,9 @@ RESUMED_BY = "resumed_by"
 SENT_AGAIN_BY = "sent_again_by"
 BACKUP_KEPT = "backup_kept"
 BACKUP_FAILED = "backup_failed"
-CHECKED = "checked"
 OTHER = "other"
 
 _BACKUP_COUNTS = re.compile(r"([\d,]+) records? \(([\d,]+) Zoho call")
-_CHECKED_COUNTS = re.compile(
-    r"([\d,]+) changed, ([\d,]+) not changed, ([\d,]+) deleted since \(([\d,]+) reads?, "
-    r"([\d,]+) retr"
-)
 _BY_PERSON = {
     RESUMED_BY: re.compile(r"^Resumed by (?P<name>.+)\.$"),
     SENT_AGAIN_BY: re.compile(r"^(?P<name>.+) sent it again\.$"),
@@ -129,13 +124,6 @@ def _entry(event: Any, sent_before: int, labels: dict[str, str]) -> ActivityEntr
         if found:
             records, calls = _number(found.group(1)), _number(found.group(2))
             return ActivityEntry(at, BACKUP_KEPT, {"records": records, "calls": calls})
-    if kind == "checked":
-        found = _CHECKED_COUNTS.search(event.message or "")
-        if found:
-            changed, failed, deleted, reads, retries = (_number(g) for g in found.groups())
-            params = {"changed": changed, "failed": failed, "deleted": deleted, "reads": reads,
-                      "retries": retries}  # fmt: skip
-            return ActivityEntry(at, CHECKED, params)
     if kind in {"resumed", "retry"}:
         sentence = RESUMED_BY if kind == "resumed" else SENT_AGAIN_BY
         if details.get("by"):

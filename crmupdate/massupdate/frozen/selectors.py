@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from crmupdate.massupdate.explanations import explain
 from crmupdate.massupdate.frozen.models import FrozenView, RecordFailure, RecordRetry
@@ -84,16 +84,16 @@ def failures_page(update: MassUpdate, page: Any) -> Page:
 def failures_columns() -> tuple[Column, ...]:
     """The download's header row, in the person's language (the rows stay as stored)."""
     return (
-        Column(_("Record ID"), Kind.ID, 21),
-        Column(_("Record name"), width=30),
-        Column(_("Step"), Kind.NUMBER, 6),
-        Column(_("Fields not changed"), width=24),
-        Column(_("Zoho code"), width=20),
-        Column(_("Zoho message"), width=40),
-        Column(_("What happened"), width=50),
-        Column(_("What to do"), width=50),
-        Column(_("Deleted"), width=8),
-        Column(_("Attempt"), Kind.NUMBER, 8),
+        Column(gettext("Record ID"), Kind.ID, 21),
+        Column(gettext("Record name"), width=30),
+        Column(gettext("Step"), Kind.NUMBER, 6),
+        Column(gettext("Fields not changed"), width=24),
+        Column(gettext("Zoho code"), width=20),
+        Column(gettext("Zoho message"), width=40),
+        Column(gettext("What happened"), width=50),
+        Column(gettext("What to do"), width=50),
+        Column(gettext("Deleted"), width=8),
+        Column(gettext("Attempt"), Kind.NUMBER, 8),
     )
 
 
