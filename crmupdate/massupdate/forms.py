@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from crmupdate.locales import DateStyle, date_style
 from crmupdate.massupdate.fieldforms import Change, can_clear, picklist_choices, to_change
@@ -61,18 +61,18 @@ def view_choices(view_list: CustomViewList | None) -> list[tuple[str, str]]:
 
 class ModuleViewForm(forms.Form):
     module = forms.ChoiceField(
-        label=_lazy("Module"),
+        label=gettext_lazy("Module"),
         widget=DataSelect,
         error_messages={
-            "required": _lazy("Choose a module."),
-            "invalid_choice": _lazy("Choose a module from the list."),
+            "required": gettext_lazy("Choose a module."),
+            "invalid_choice": gettext_lazy("Choose a module from the list."),
         },
     )
     cvid = forms.ChoiceField(
-        label=_lazy("Custom view"),
+        label=gettext_lazy("Custom view"),
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _lazy("Choose a view from the list.")},
+        error_messages={"invalid_choice": gettext_lazy("Choose a view from the list.")},
     )
 
     def __init__(
@@ -144,7 +144,7 @@ class ChangesForm(forms.Form):
     """One row per field the person chose: a control that fits the field's type, plus "clear
     this field" where it may be empty and "replace existing values" for multi-selects."""
 
-    add_field = forms.ChoiceField(label=_lazy("Field to change"), required=False)
+    add_field = forms.ChoiceField(label=gettext_lazy("Field to change"), required=False)
 
     def __init__(
         self,
