@@ -176,6 +176,12 @@ def test_the_review_speaks_spanish_and_the_stored_summary_stays_english(spanish,
         "Lead Status → Contacted; No. of Employees → 1,000; Email Opt Out → Yes; "
         "Interests → + Widgets"
     )
+    # what people read of it is written from the stored changes, in their language
+    recent = text_of(spanish.get("/updates/new/").content.decode())
+    assert (
+        "Lead Status → Contacted; No. of Employees → 1 000; Email Opt Out → Sí; "
+        "Interests → + Widgets"
+    ) in recent
 
 
 def test_english_pages_are_unchanged(english, sim):
