@@ -7,7 +7,9 @@ not updated = still to do, plus records that already had their previous value.
 
 from __future__ import annotations
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from crmupdate.massupdate import explanations
 from crmupdate.massupdate.models import MassUpdate
@@ -55,18 +57,27 @@ def undo_problems_text(undo: Undo) -> str:
             undo.error_code, undo.error_message, http_status=undo.error_http_status
         )
         if undo.error_code == "BACKUP_EXPIRED":
-            parts.append(undo.error_message)
+            parts.append(gettext("The backup was deleted before the undo could finish."))
         else:
             parts.append(f"{found.text} {found.next_step}")
     if undo.conflict_count:
         n = undo.conflict_count
         parts.append(
-            f"{n:,} record{'' if n == 1 else 's'} changed in Zoho after the update "
-            f"{'was' if n == 1 else 'were'} left as {'it is' if n == 1 else 'they are'}."
+            ngettext(
+                "%(count)s record changed in Zoho after the update was left as it is.",
+                "%(count)s records changed in Zoho after the update were left as they are.",
+                n,
+            )
+            % {"count": intcomma(n)}
         )
     if undo.failed_count:
         n = undo.failed_count
         parts.append(
-            f"{n:,} record{'' if n == 1 else 's'} could not be put back (see the undo's page)."
+            ngettext(
+                "%(count)s record could not be put back (see the undo's page).",
+                "%(count)s records could not be put back (see the undo's page).",
+                n,
+            )
+            % {"count": intcomma(n)}
         )
     return " ".join(parts)
