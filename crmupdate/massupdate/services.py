@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.changetext import changes_summary
 from crmupdate.massupdate.claims import RELEASED
 from crmupdate.massupdate.fieldforms import Change
@@ -206,7 +207,7 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
         status=StepStatus.PENDING,
         maybe_sent=False,
         due_at=now,
-        wait_reason="",
+        **texts.NO_WAIT_REASON,
         submit_attempts=0,
         **RELEASED,
         **NO_ERROR,
