@@ -213,8 +213,9 @@ def wait_and_retry(step: Step, owner: str, error: ZohoError, attempt: int, statu
     return f"waiting after {error.code}"
 
 
-def steps_resume(*, update_id: int, note: str) -> int:
-    """Paused steps of an update carry on: a sent job is followed, an unsent one is sent."""
+def steps_resume(*, update_id: int, by: str = "") -> int:
+    """Paused steps of an update carry on: a sent job is followed, an unsent one is sent.
+    `by`: who let them carry on (nobody: they did after a new sign-in)."""
     now = timezone.now()
     resumed = 0
     for step in Step.objects.filter(update_id=update_id, status=StepStatus.PAUSED):
@@ -227,6 +228,6 @@ def steps_resume(*, update_id: int, note: str) -> int:
             **RELEASED,
             **NO_ERROR,
         ):
-            event_add(step, "resumed", message=note)
+            event_add(step, "resumed", details={"by": by} if by else {})
             resumed += 1
     return resumed

@@ -4,6 +4,7 @@ update does not run and the page says why."""
 
 import pytest
 
+from crmupdate.massupdate.activity import step_activity
 from crmupdate.massupdate.frozen.models import FrozenStatus as BackupStatus
 from crmupdate.massupdate.frozen.models import FrozenView as Backup
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
@@ -68,8 +69,13 @@ def test_a_view_larger_than_one_page_is_backed_up_before_the_job_starts(sam, sim
     update.refresh_from_db()
     assert update.finished and update.updated_count > 200
     assert backup.expires_at is not None
-    event = update.steps.get().events.get(kind="frozen").message
-    assert f"acts on the {len(before):,} records in the view now with their current" in event
+    event = update.steps.get().events.get(kind="frozen")
+    assert (event.details["records"], event.details["kept"]) == (len(before), True)
+    (entry,) = [e for e in step_activity(update.steps.get()) if "acts on the" in str(e.params)]
+    assert (
+        f"acts on the {len(before):,} records in the view now, with their current"
+        in (entry.params["text"])
+    )
     assert update.frozen_count == len(before)
 
 

@@ -166,10 +166,6 @@ def _read_pages(step: Step, owner: str, client: Any, frozen: FrozenView) -> str 
             return "lost the step while reading the view"
 
 
-def _calls(n: int) -> str:
-    return f"{n:,} Zoho call{'' if n == 1 else 's'}"
-
-
 def _progress(frozen: FrozenView) -> dict[str, Any]:
     """The step's wait reason while the records are read."""
     reading = texts.message(texts.READING, records=frozen.record_count, calls=frozen.api_calls)
@@ -186,13 +182,12 @@ def _complete(step: Step, owner: str, frozen: FrozenView) -> None:
     # A fresh claim for the sending that follows right away.
     steps.step_save(step.pk, owner, release=False, **texts.NO_WAIT_REASON,
                     claim_expires_at=now + sending_claim_length())  # fmt: skip
-    kept = " with their current values" if frozen.keep_values else ""
     steps.event_add(
         step,
         "frozen",
-        message=f"The update acts on the {frozen.record_count:,} records in the view now"
-        f"{kept} ({_calls(frozen.api_calls)}).",
-    )
+        details={"records": frozen.record_count, "calls": frozen.api_calls,
+                 "kept": frozen.keep_values},
+    )  # fmt: skip
 
 
 def _read_failed(step: Step, owner: str, frozen: FrozenView, error: ZohoError) -> str:

@@ -38,7 +38,7 @@ def ids_start(step: Step, owner: str) -> str:
         step.pk, owner, status=StepStatus.SENDING, due_at=now, **texts.NO_WAIT_REASON,
         submitted_at=step.submitted_at or now, **steps.NO_ERROR,
     )  # fmt: skip
-    steps.event_add(step, "sending", message="Sending record by record (500 per Zoho call).")
+    steps.event_add(step, "sending", details={"ids_mode": True})
     return "sending record by record"
 
 
@@ -96,8 +96,8 @@ def _finish(step: Step, owner: str, frozen: FrozenView) -> str:
         updated_count=changed, failed_count=failed, deleted_count=deleted, not_updated_count=0,
     )  # fmt: skip
     steps.event_add(
-        step, "done", message=f"{changed:,} changed, {failed:,} not changed, {deleted:,} deleted "
-        f"since ({step.ids_calls:,} Zoho calls).",
+        step, "done", details={"changed": changed, "failed": failed, "deleted": deleted,
+                               "calls": step.ids_calls},
     )  # fmt: skip
     return f"done: {changed} changed, {failed} not changed"
 

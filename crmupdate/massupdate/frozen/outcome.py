@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count
 
 from crmupdate.massupdate import texts
@@ -105,4 +106,4 @@ def plural(count: int, noun: str) -> str:
     """ "1 record" / "3 records"; `noun` is the plural ("deals")."""
     if count == 1 and noun.endswith("s"):
         noun = noun[:-1]
-    return f"{count:,} {noun}"
+    return f"{intcomma(count)} {noun}"

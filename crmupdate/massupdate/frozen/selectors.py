@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext
 
 from crmupdate.massupdate import texts
 from crmupdate.massupdate.frozen.models import FrozenView, RecordFailure, RecordRetry
@@ -149,23 +151,36 @@ def failures_export_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
 def step_automation(position: int, count: int | None, noun: str) -> str:
     """What Zoho runs for step `position`, in words (the review and the update's page): the
     first step is Zoho's job on the view, later ones go record by record."""
+    words = {"position": position, "limit": intcomma(AUTOMATION_LIMIT)}
     if position > 1:
         return (
-            f"Step {position}: record by record — Zoho runs workflow rules, approvals "
-            "and blueprints for each record"
+            gettext(
+                "Step %(position)s: record by record — Zoho runs workflow rules, approvals "
+                "and blueprints for each record"
+            )
+            % words
         )
     if count is None:
         return (
-            f"Step {position}: Zoho's mass update job on the view — workflow rules run "
-            f"only if it holds fewer than {AUTOMATION_LIMIT:,} records"
+            gettext(
+                "Step %(position)s: Zoho's mass update job on the view — workflow rules run "
+                "only if it holds fewer than %(limit)s records"
+            )
+            % words
         )
-    what = plural(count, noun)
+    words["what"] = plural(count, noun)
     if count >= AUTOMATION_LIMIT:
         return (
-            f"Step {position}: Zoho's mass update job on {what} — no workflow rules, "
-            f"approvals or blueprints run ({AUTOMATION_LIMIT:,} records or more)"
+            gettext(
+                "Step %(position)s: Zoho's mass update job on %(what)s — no workflow rules, "
+                "approvals or blueprints run (%(limit)s records or more)"
+            )
+            % words
         )
     return (
-        f"Step {position}: Zoho's mass update job on {what} — Zoho runs workflow rules, "
-        f"approvals and blueprints (fewer than {AUTOMATION_LIMIT:,} records)"
+        gettext(
+            "Step %(position)s: Zoho's mass update job on %(what)s — Zoho runs workflow rules, "
+            "approvals and blueprints (fewer than %(limit)s records)"
+        )
+        % words
     )
