@@ -114,13 +114,10 @@ def _per_record(
     if not finished:
         return fields
     noun = noun_of(str(update["module_label"]))
-    reason = None
-    if explanation is not None:
-        reason = {**explanation, "code": texts.ZOHO_BOTH}
     words: list[Message] = [counts_message(counts, noun, end=True)]
-    partial = applied_message(steps=steps, changed=counts.changed, noun=noun, reason=reason)
-    if partial or reason:
-        words.append(partial or reason)  # type: ignore[arg-type]
+    partial = applied_message(steps=steps, changed=counts.changed, noun=noun, reason=explanation)
+    if partial or explanation:
+        words.append(partial or explanation)  # type: ignore[arg-type]
     if counts.not_changed:
         words.append(reasons_message(counts))
     fields.update(texts.columns("last_error_explanation", texts.message(texts.JOIN, parts=words)))

@@ -156,8 +156,11 @@ def _record(p: _Params) -> explanations.Explanation:
 
 
 def _reason_clause(text: str) -> str:
-    """A sentence used after "because": its first letter small, its full stop dropped."""
-    return f"{text[:1].lower()}{text[1:]}".rstrip(".")
+    """A sentence used after "because": its first letter small (not in a name: "Zoho"), its
+    full stop dropped."""
+    if not text.startswith("Zoho"):
+        text = f"{text[:1].lower()}{text[1:]}"
+    return text.rstrip(".")
 
 
 def _noun(p: _Params, count: int) -> str:

@@ -4,6 +4,7 @@ update does not run and the page says why."""
 
 import pytest
 
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.activity import step_activity
 from crmupdate.massupdate.frozen.models import FrozenStatus as BackupStatus
 from crmupdate.massupdate.frozen.models import FrozenView as Backup
@@ -201,7 +202,7 @@ def test_a_backup_left_behind_by_a_dead_worker_carries_on_from_the_next_page(sam
     now = timezone.now()
     Step.objects.filter(update=update).update(
         claimed_by="dead-worker", claim_expires_at=now + timedelta(minutes=10),
-        due_at=now - timedelta(minutes=10), error_code="", wait_reason="",
+        due_at=now - timedelta(minutes=10), error_code="", **texts.NO_WAIT_REASON,
     )  # fmt: skip
     a_new_day(sim.org)
 
