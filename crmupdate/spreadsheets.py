@@ -1,4 +1,5 @@
 """Every download of rows (the team history, an undo's results): one writer, two formats.
+The callers give the column headers, in the person's language.
 
 - **CSV, for machines**: UTF-8 with a byte-order mark (Excel then reads accents and non-Latin
   names correctly), a header row, every cell quoted (`csv.QUOTE_ALL`), times in ISO 8601 with
@@ -31,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -56,7 +58,7 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Column:
-    title: str
+    title: str | Promise  # a header in the person's language (lazy: worded when written)
     kind: Kind = Kind.TEXT
     width: int = 16  # characters, for the .xlsx
 
@@ -90,9 +92,17 @@ class _Line:
 def csv_lines(
     columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, zone: ZoneInfo
 ) -> Iterator[str]:
-    """The CSV text in chunks: BOM and header first, then every row."""
+    """The CSV text in chunks: BOM and header first, then every row. The header is worded now,
+    in the language active when this is called, not when the response is sent."""
     writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL)
-    yield BOM + writer.writerow([text_safe(c.title) for c in columns])  # type: ignore[func-returns-value]
+    header = BOM + writer.writerow([text_safe(str(c.title)) for c in columns])  # type: ignore[func-returns-value]
+    return _csv_chunks(header, writer, rows, zone)
+
+
+def _csv_chunks(
+    header: str, writer: Any, rows: Iterable[Sequence[Any]], zone: ZoneInfo
+) -> Iterator[str]:
+    yield header
     chunk: list[str] = []
     for row in rows:
         chunk.append(writer.writerow([_csv_cell(v, zone) for v in row]))  # type: ignore[func-returns-value]
@@ -126,18 +136,18 @@ def xlsx_file(
     rows: Iterable[Sequence[Any]],
     *,
     zone: ZoneInfo,
-    sheet_title: str,
+    sheet_title: str | Promise,
 ) -> Any:
     """The workbook in a temporary file (deleted when closed), positioned at its start."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=sheet_title[:31])
+    sheet = book.create_sheet(title=str(sheet_title)[:31])
     for index, column in enumerate(columns):
         sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.title)
+        cell = WriteOnlyCell(sheet, value=str(column.title))
         cell.data_type = "s"
         cell.font = bold
         header.append(cell)
@@ -172,7 +182,7 @@ def xlsx_response(
     *,
     zone: ZoneInfo,
     filename: str,
-    sheet_title: str,
+    sheet_title: str | Promise,
 ) -> FileResponse:
     output = xlsx_file(columns, rows, zone=zone, sheet_title=sheet_title)
     response = FileResponse(

@@ -5,6 +5,7 @@ import logging
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResp
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 400, "That request could not be understood", "Please go back and try again."
+        request, 400, _("That request could not be understood"), _("Please go back and try again.")
     )
 
 
@@ -39,14 +40,17 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error(
         request,
         403,
-        "You cannot open this page",
-        "It belongs to another team, or you are not signed in.",
+        _("You cannot open this page"),
+        _("It belongs to another team, or you are not signed in."),
     )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 404, "Page not found", "The address may be mistyped, or the page was removed."
+        request,
+        404,
+        _("Page not found"),
+        _("The address may be mistyped, or the page was removed."),
     )
 
 
@@ -54,6 +58,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,
         500,
-        "Something went wrong on our side",
-        "Nothing was sent to Zoho twice. Please try again in a minute.",
+        _("Something went wrong on our side"),
+        _("Nothing was sent to Zoho twice. Please try again in a minute."),
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from social_core.exceptions import (
     AuthCanceled,
     AuthCredentialError,
@@ -24,93 +26,113 @@ from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
 @dataclass(frozen=True)
 class Failure:
-    title: str
-    text: str
+    title: str | Promise
+    text: str | Promise
     status: int
 
 
 FAILURES: dict[str, Failure] = {
     "denied": Failure(
-        "You did not allow access",
-        "crmupdate needs your permission to read your CRM's settings and records and to run "
-        "mass updates. Nothing was changed. You can try again whenever you are ready.",
+        _("You did not allow access"),
+        _(
+            "crmupdate needs your permission to read your CRM's settings and records and to run "
+            "mass updates. Nothing was changed. You can try again whenever you are ready."
+        ),
         403,
     ),
     "state": Failure(
-        "This sign-in could not be matched to this browser",
-        "Zoho's answer did not belong to a sign-in started here (it may be old, or come from "
-        "another tab or browser). For your safety it was refused. Please start again.",
+        _("This sign-in could not be matched to this browser"),
+        _(
+            "Zoho's answer did not belong to a sign-in started here (it may be old, or come from "
+            "another tab or browser). For your safety it was refused. Please start again."
+        ),
         403,
     ),
     "code_expired": Failure(
-        "The sign-in took too long",
-        "Zoho's one-time sign-in code expired or was already used. Please try again.",
+        _("The sign-in took too long"),
+        _("Zoho's one-time sign-in code expired or was already used. Please try again."),
         400,
     ),
     "incomplete": Failure(
-        "The sign-in was not completed",
-        "Zoho's answer was missing something we need. Please try again.",
+        _("The sign-in was not completed"),
+        _("Zoho's answer was missing something we need. Please try again."),
         400,
     ),
     "zoho_error": Failure(
-        "Zoho refused the sign-in",
-        "Zoho did not accept the sign-in. If this keeps happening, ask whoever set up "
-        "crmupdate to check its Zoho settings.",
+        _("Zoho refused the sign-in"),
+        _(
+            "Zoho did not accept the sign-in. If this keeps happening, ask whoever set up "
+            "crmupdate to check its Zoho settings."
+        ),
         502,
     ),
     # Zoho's redirect back carried an error we do not know (or a browser made one up): it is
     # input we cannot act on, not a failure of ours or of Zoho's servers.
     "callback_error": Failure(
-        "Zoho refused the sign-in",
-        "Zoho sent you back with an error instead of a sign-in. Please start again; if this "
-        "keeps happening, ask whoever set up crmupdate to check its Zoho settings.",
+        _("Zoho refused the sign-in"),
+        _(
+            "Zoho sent you back with an error instead of a sign-in. Please start again; if this "
+            "keeps happening, ask whoever set up crmupdate to check its Zoho settings."
+        ),
         400,
     ),
     "rate_limited": Failure(
-        "Zoho asks us to slow down",
-        "Zoho is refusing new sign-ins for this app for a few minutes. Please wait a little, "
-        "then try again.",
+        _("Zoho asks us to slow down"),
+        _(
+            "Zoho is refusing new sign-ins for this app for a few minutes. Please wait a little, "
+            "then try again."
+        ),
         503,
     ),
     "network": Failure(
-        "Zoho could not be reached",
-        "We could not talk to Zoho just now. Nothing was changed. Please try again in a minute.",
+        _("Zoho could not be reached"),
+        _("We could not talk to Zoho just now. Nothing was changed. Please try again in a minute."),
         503,
     ),
     "untrusted_server": Failure(
-        "Sign-in refused for your safety",
-        "The answer we received named a server that is not one of Zoho's, so nothing was sent "
-        "to it and no account was created. Please start the sign-in again from this page.",
+        _("Sign-in refused for your safety"),
+        _(
+            "The answer we received named a server that is not one of Zoho's, so nothing was sent "
+            "to it and no account was created. Please start the sign-in again from this page."
+        ),
         400,
     ),
     "org_not_allowed": Failure(
-        "This Zoho organisation cannot use crmupdate here",
-        "This crmupdate is set up for particular Zoho CRM organisations, and the one you chose "
-        "is not one of them. If you belong to several organisations, try again and pick "
-        "another one on Zoho's page; otherwise ask whoever runs crmupdate.",
+        _("This Zoho organisation cannot use crmupdate here"),
+        _(
+            "This crmupdate is set up for particular Zoho CRM organisations, and the one you chose "
+            "is not one of them. If you belong to several organisations, try again and pick "
+            "another one on Zoho's page; otherwise ask whoever runs crmupdate."
+        ),
         403,
     ),
     "no_refresh_token": Failure(
-        "Zoho did not grant lasting access",
-        "To run updates in the background crmupdate needs Zoho's permission to stay connected, "
-        "and Zoho did not give it. Please try again and accept on Zoho's page.",
+        _("Zoho did not grant lasting access"),
+        _(
+            "To run updates in the background crmupdate needs Zoho's permission to stay connected, "
+            "and Zoho did not give it. Please try again and accept on Zoho's page."
+        ),
         502,
     ),
     "other_person": Failure(
-        "You are already signed in as someone else",
-        "This browser is signed in to crmupdate as another person. Sign out first, then sign "
-        "in with the other Zoho account.",
+        _("You are already signed in as someone else"),
+        _(
+            "This browser is signed in to crmupdate as another person. Sign out first, then sign "
+            "in with the other Zoho account."
+        ),
         409,
     ),
     "account_conflict": Failure(
-        "This Zoho user is already linked to another crmupdate account",
-        "Please ask whoever runs crmupdate to look into it.",
+        _("This Zoho user is already linked to another crmupdate account"),
+        _("Please ask whoever runs crmupdate to look into it."),
         409,
     ),
     "unknown": Failure(
-        "The sign-in could not be completed",
-        "Something unexpected happened while signing you in. Nothing was changed. Please try "
-        "again.",
+        _("The sign-in could not be completed"),
+        _(
+            "Something unexpected happened while signing you in. Nothing was changed. Please try "
+            "again."
+        ),
         500,
     ),
 }

@@ -25,6 +25,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 from social_core.exceptions import SocialAuthBaseException
 
@@ -36,7 +37,7 @@ from crmupdate.accounts.tokens import ReauthRequired
 # Set in the session of someone signed out because Zoho ended their grant: the "sign in
 # again" page then explains why, though they are no longer signed in.
 ACCESS_ENDED_SESSION_KEY = "zoho_access_ended"
-IDLE_MESSAGE = "You were signed out after a while without activity. Please sign in again."
+IDLE_MESSAGE = _("You were signed out after a while without activity. Please sign in again.")
 
 logger = logging.getLogger(__name__)
 

@@ -142,10 +142,16 @@ def language(request: TeamRequest) -> HttpResponse:
     return redirect("accounts:account")
 
 
+def _sign_out(request: HttpRequest) -> None:
+    """Sign out; what is said next is said in the language of the signed-out pages."""
+    logout(request)
+    translation.activate(language_for(request))
+
+
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    messages.success(request, "You are signed out.")
+    _sign_out(request)
+    messages.success(request, _("You are signed out."))
     return redirect("home")
 
 
@@ -153,8 +159,8 @@ def signout(request: HttpRequest) -> HttpResponse:
 def signout_everywhere(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_sign_out_everywhere(user_id=request.user.pk)
-    logout(request)
-    messages.success(request, "You are signed out on every browser and device.")
+    _sign_out(request)
+    messages.success(request, _("You are signed out on every browser and device."))
     return redirect("home")
 
 
@@ -166,14 +172,19 @@ def disconnect(request: TeamRequest) -> HttpResponse:
     except ZohoError as error:
         messages.error(
             request,
-            f"Zoho could not be reached to disconnect, so nothing was changed. Please try again "
-            f"in a minute. ({error.message})",
+            _(
+                "Zoho could not be reached to disconnect, so nothing was changed. Please try "
+                "again in a minute. (%(message)s)"
+            )
+            % {"message": error.message},
         )
         return redirect("accounts:account")
-    logout(request)
+    _sign_out(request)
     messages.success(
         request,
-        "crmupdate is disconnected from your Zoho account and you are signed out. Sign in with "
-        "Zoho whenever you want to use it again.",
+        _(
+            "crmupdate is disconnected from your Zoho account and you are signed out. Sign in "
+            "with Zoho whenever you want to use it again."
+        ),
     )
     return redirect("home")

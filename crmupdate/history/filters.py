@@ -13,26 +13,31 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from crmupdate.history.cursors import MAX_ID, Cursor, cursor_parse
 from crmupdate.massupdate.models import UpdateStatus
 
 # The statuses a person filters by, each covering one or more stored statuses.
-STATUS_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+STATUS_GROUPS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "running": (
-        "Running",
+        _("Running"),
         (UpdateStatus.QUEUED, UpdateStatus.RUNNING, UpdateStatus.WAITING),
     ),
-    "attention": ("Needs attention", (UpdateStatus.PAUSED, UpdateStatus.NEEDS_ATTENTION)),
-    "completed": ("Completed", (UpdateStatus.COMPLETED,)),
+    "attention": (_("Needs attention"), (UpdateStatus.PAUSED, UpdateStatus.NEEDS_ATTENTION)),
+    "completed": (_("Completed"), (UpdateStatus.COMPLETED,)),
     "completed_with_failures": (
-        "Completed with failures",
+        _("Completed with failures"),
         (UpdateStatus.COMPLETED_WITH_FAILURES,),
     ),
-    "failed": ("Failed", (UpdateStatus.FAILED,)),
-    "refused": ("Refused by Zoho", (UpdateStatus.REFUSED,)),
+    "failed": (_("Failed"), (UpdateStatus.FAILED,)),
+    "refused": (_("Refused by Zoho"), (UpdateStatus.REFUSED,)),
 }
-STATUS_CHOICES = [("", "Any status")] + [(key, label) for key, (label, _) in STATUS_GROUPS.items()]
+STATUS_CHOICES = [("", _("Any status"))] + [
+    (key, label) for key, (label, _statuses) in STATUS_GROUPS.items()
+]
 
 # Shorter words cannot use the search index and would match almost everything anyway.
 MIN_WORD_LENGTH = 3
@@ -64,17 +69,19 @@ class CursorField(forms.CharField):
             return None
         cursor = cursor_parse(text)
         if cursor is None:
-            raise forms.ValidationError("This page link is not valid; showing the newest updates.")
+            raise forms.ValidationError(
+                gettext("This page link is not valid; showing the newest updates.")
+            )
         return cursor
 
 
 class HistoryFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search", strip=True)
-    module = forms.CharField(required=False, max_length=100, label="Module")
-    person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Person")
-    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES, label="Status")
-    since = forms.DateField(required=False, label="From")
-    until = forms.DateField(required=False, label="To")
+    q = forms.CharField(required=False, max_length=200, label=_("Search"), strip=True)
+    module = forms.CharField(required=False, max_length=100, label=_("Module"))
+    person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=_("Person"))
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES, label=_("Status"))
+    since = forms.DateField(required=False, label=_("From"))
+    until = forms.DateField(required=False, label=_("To"))
     before = CursorField(required=False)
     after = CursorField(required=False)
 
@@ -83,7 +90,7 @@ class HistoryFilterForm(forms.Form):
         data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", gettext("The end date is before the start date."))
             data.pop("until", None)
         return data
 
@@ -123,9 +130,9 @@ def _day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 
 def options_marked(
-    choices: Iterable[tuple[Any, str]], selected: Any
+    choices: Iterable[tuple[Any, str | Promise]], selected: Any
 ) -> list[tuple[str, str, bool]]:
     """A filter's choices as (value, label, chosen) for its `<select>`: the comparison is made
     here once, not per option in the template."""
     chosen = "" if selected is None else str(selected)
-    return [(str(value), label, str(value) == chosen) for value, label in choices]
+    return [(str(value), str(label), str(value) == chosen) for value, label in choices]

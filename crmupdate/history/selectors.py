@@ -25,6 +25,7 @@ from django.db.models import BooleanField, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from crmupdate.accounts.models import Member
 from crmupdate.history.cursors import MAX_ID, Cursor
@@ -306,7 +307,9 @@ def history_filter_options(*, team: Any) -> FilterOptions:
             if kind == "module":
                 options.modules.append((str(key), str(label or key)))
             else:
-                options.people.append((int(key), str(label or f"Person {key}")))
+                options.people.append(
+                    (int(key), str(label or gettext("Person %(id)s") % {"id": key}))
+                )
     options.modules.sort(key=lambda m: m[1].lower())
     options.people.sort(key=lambda p: p[1].lower())
     return options

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from crmupdate import spreadsheets
@@ -44,8 +45,10 @@ def _parse(request: TeamRequest) -> tuple[HistoryFilterForm, ZoneInfo]:
 def _bad_request(request: HttpRequest, form: HistoryFilterForm) -> HttpResponse:
     """A plain 400 page saying which filter could not be read."""
     problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    text = f"{problems} Change the filters on the history page and try again."
-    context = {"title": "These filters could not be read", "text": text, "status": 400}
+    text = gettext("%(problems)s Change the filters on the history page and try again.") % {
+        "problems": problems
+    }
+    context = {"title": gettext("These filters could not be read"), "text": text, "status": 400}
     return render(request, "error.html", context, status=400)
 
 
@@ -134,7 +137,7 @@ def _export(request: TeamRequest, kind: str) -> HttpResponse:
     filename = export.export_filename(timezone.now().astimezone(zone).date())
     if kind == "xlsx":
         return spreadsheets.xlsx_response(  # type: ignore[return-value]  # streamed from a file
-            export.COLUMNS, rows, zone=zone, filename=filename, sheet_title="History"
+            export.COLUMNS, rows, zone=zone, filename=filename, sheet_title=export.SHEET_TITLE
         )
     return spreadsheets.csv_response(export.COLUMNS, rows, zone=zone, filename=filename)  # type: ignore[return-value]  # streamed
 

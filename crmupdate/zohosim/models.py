@@ -50,6 +50,7 @@ class SimUser(models.Model):
     role_id = models.CharField(max_length=24)
     status = models.CharField(max_length=20, default="active")  # active | disabled
     time_zone = models.CharField(max_length=64, default="America/Los_Angeles")
+    locale = models.CharField(max_length=20, default="en_US")
     is_admin = models.BooleanField(default=False)
     can_mass_update = models.BooleanField(default=False)
     sort_order = models.PositiveSmallIntegerField(default=0)

@@ -79,7 +79,7 @@ def visible_text(html: str) -> str:
 def english_words(html: str) -> list[str]:
     """The English words left on a page (in page order, each once)."""
     found: dict[str, None] = {}
-    for word in re.findall(r"[A-Za-z']+", visible_text(html)):
+    for word in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", visible_text(html)):
         lower = word.lower()
         if lower in ENGLISH and lower not in ALSO_SPANISH:
             found[lower] = None

@@ -41,11 +41,16 @@ def sdk_venv(version: str) -> Path:
                 [str(python), "-c", f"import {package}"],
             ]
             for command in steps:
-                done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-                if done.returncode != 0:
+                # A download from PyPI can fail once on a busy network: one more try.
+                for _attempt in range(2):
+                    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+                    if done.returncode == 0:
+                        break
+                else:
                     pytest.fail(
                         f"Zoho's SDK {wanted} could not be installed for the {version} tests "
-                        f"({' '.join(command[-3:])}):\n{done.stdout}\n{done.stderr}"
+                        f"({' '.join(command[-3:])}, exit status {done.returncode}):\n"
+                        f"{done.stdout}\n{done.stderr}"
                     )
             ready.write_text(wanted + "\n")
     return python

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from crmupdate.history import charts
 from crmupdate.history.stats import TeamWork, team_work
@@ -54,3 +56,12 @@ def team_work_charts(member: Any) -> TeamWorkCharts | None:
         # An undo's history entry reads "Undo of update #...": the search finds them.
         undos_url=charts.history_url(q="Undo", **period),
     )
+
+
+@register.filter
+def zoho_text(value: Any) -> SafeString | str:
+    """Zoho's own words (a view's or a person's name) inside one of our sentences, marked so
+    that translation tools leave them as they are; "" stays "" (for a `default`)."""
+    if not value:
+        return ""
+    return format_html('<span translate="no">{}</span>', value)

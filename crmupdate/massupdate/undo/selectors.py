@@ -12,10 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 
 from crmupdate.massupdate.changetext import change_label, field_labels
-from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
+from crmupdate.massupdate.frozen.models import FrozenChunk, FrozenStatus, FrozenView
 from crmupdate.massupdate.models import (
     MassUpdate,
     Step,
@@ -24,9 +25,9 @@ from crmupdate.massupdate.models import (
 )
 from crmupdate.massupdate.undo.models import (
     Undo,
-    UndoOutcome,
     UndoRecord,
 )
+from crmupdate.massupdate.undo.values import rows_decode
 
 # The largest id a table holds (bigint): a URL's or a filter's larger number names nothing.
 MAX_ID = 2**63 - 1
@@ -36,14 +37,14 @@ PER_CALL_WRITE = 100
 
 @dataclass
 class UndoPlanLine:
-    labels: str  # "Lead Status" or "Stage, Amount and Closing Date"
+    names: list[str]  # the step's field labels, as Zoho names them
     count: int
 
     @property
-    def sentence(self) -> str:
-        return f"Put back the previous {self.labels} on {self.count:,} record" + (
-            "" if self.count == 1 else "s"
-        )
+    def labels(self) -> str:
+        """'Lead Status' or 'Stage, Amount and Closing Date' (the page puts them in its
+        sentence "Put back the previous ... on 1,234 records")."""
+        return labels_text(self.names)
 
 
 @dataclass
@@ -70,9 +71,18 @@ class UndoState:
         return 2 * math.ceil(self.record_count / PER_CALL_WRITE)
 
 
-def _labels(step: Step) -> str:
-    names = [change_label(c) for c in step.changes or []]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def labels_text(names: list[str]) -> str:
+    """Field labels as a list in words, in the active language."""
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(fields)s and %(last)s") % {
+        "fields": ", ".join(names[:-1]),
+        "last": names[-1],
+    }
+
+
+def _labels(step: Step) -> list[str]:
+    return [change_label(c) for c in step.changes or []]
 
 
 def step_ran(step: Step) -> bool:
@@ -89,7 +99,7 @@ def undo_state(update: MassUpdate) -> UndoState:
         # was ticked, and an undo's own entry has none.
         state = UndoState(update=update)
         if FrozenView.objects.filter(update=update, keep_values=True).exists():
-            state.reason = "You can undo this update once it has finished."
+            state.reason = gettext("You can undo this update once it has finished.")
         return state
     if Undo.objects.filter(entry=update).exists():
         return UndoState(update=update)  # an undo itself cannot be undone
@@ -99,7 +109,7 @@ def undo_state(update: MassUpdate) -> UndoState:
         return state
     frozen = FrozenView.objects.filter(update=update).first()
     if frozen is None or not frozen.keep_values:
-        state.reason = "No backup was kept for this update, so it cannot be undone here."
+        state.reason = gettext("No backup was kept for this update, so it cannot be undone here.")
         return state
     ran = sorted(
         (s for s in Step.objects.filter(update=update) if step_ran(s)),
@@ -107,18 +117,21 @@ def undo_state(update: MassUpdate) -> UndoState:
         reverse=True,
     )
     if not ran:
-        state.reason = "Zoho changed nothing in this update, so there is nothing to undo."
+        state.reason = gettext("Zoho changed nothing in this update, so there is nothing to undo.")
         return state
     if frozen.expired:
         when = frozen.expires_at or frozen.purged_at or timezone.now()
         days = settings.UNDO_RETENTION_DAYS
-        state.reason = (
-            f"The backup of this update expired on {timezone.localtime(when):%-d %b %Y} "
-            f"(backups are kept for {days} days), so it can no longer be undone."
-        )
+        state.reason = ngettext(
+            "The backup of this update expired on %(date)s (backups are kept for %(days)s "
+            "day), so it can no longer be undone.",
+            "The backup of this update expired on %(date)s (backups are kept for %(days)s "
+            "days), so it can no longer be undone.",
+            days,
+        ) % {"date": formats.date_format(timezone.localtime(when), "j M Y"), "days": days}
         return state
     if frozen.status != FrozenStatus.COMPLETE:
-        state.reason = "The backup of this update is incomplete, so it cannot be undone."
+        state.reason = gettext("The backup of this update is incomplete, so it cannot be undone.")
         return state
     state.available = True
     state.frozen = frozen
@@ -154,17 +167,17 @@ def undo_cell_of(
     if backups == CELL_AVAILABLE:
         return UndoCell(available=True)
     if backups == CELL_EXPIRED:
-        return UndoCell(reason="Its backup has expired.")
-    return UndoCell(reason="Its backup is incomplete.")
+        return UndoCell(reason=gettext("Its backup has expired."))
+    return UndoCell(reason=gettext("Its backup is incomplete."))
 
 
 def undo_status_label(status: str) -> str:
     """An undo's status as the history says it ("Undone", by whom and when, beside it)."""
     if status in (UpdateStatus.COMPLETED, UpdateStatus.COMPLETED_WITH_FAILURES):
-        return "Undone"
+        return gettext("Undone")
     if status == UpdateStatus.FAILED:
-        return "Undo failed"
-    return "Being undone"
+        return gettext("Undo failed")
+    return gettext("Being undone")
 
 
 def undo_entry_field_names(*, entry_ids: Iterable[int]) -> dict[int, str]:
@@ -214,23 +227,90 @@ def undo_field_labels(undo: Undo) -> dict[str, str]:
     return field_labels(undo.update.changes)
 
 
+class FrozenNames:
+    """The names of an update's frozen records, for its undo's results, one chunk at a time.
+
+    An undo puts the records back step by step, each step in the frozen chunks' order, and
+    saves each record's result as it goes: its results in id order (all of them, or those of
+    one outcome) walk the chunks forward, starting again at the first chunk with each step.
+    So one decoded chunk at a time names every record, whatever the number of records. A
+    record found in none (a backup purged since) has no name.
+    """
+
+    def __init__(self, frozen_id: int | None) -> None:
+        chunks = FrozenChunk.objects.filter(frozen_id=frozen_id).order_by("position")
+        self.positions: list[int] = list(chunks.values_list("position", flat=True))
+        self.frozen_id = frozen_id
+        self.at = -1  # index in `positions` of the chunk `current` holds
+        self.current: dict[str, str] = {}
+
+    @classmethod
+    def of_undo(cls, undo: Undo) -> FrozenNames:
+        frozen = FrozenView.objects.filter(update_id=undo.update_id).values_list("pk", flat=True)
+        return cls(frozen.first())
+
+    def restart(self) -> None:
+        """The next record is the first of a step: back to the first chunk."""
+        self.at, self.current = -1, {}
+
+    def _read(self, index: int) -> dict[str, str]:
+        payload = (
+            FrozenChunk.objects.filter(frozen_id=self.frozen_id, position=self.positions[index])
+            .values_list("payload", flat=True)
+            .first()
+        )
+        rows = rows_decode(payload) if payload is not None else []
+        return {str(row[0]): str(row[1] or "") for row in rows if len(row) > 1}
+
+    def name(self, record_id: str) -> str:
+        if record_id in self.current:
+            return self.current[record_id]
+        for index in range(self.at + 1, len(self.positions)):
+            names = self._read(index)
+            if record_id in names:
+                self.at, self.current = index, names
+                return names[record_id]
+        return ""
+
+
+def records_named(records: Iterable[UndoRecord], undo: Undo) -> list[tuple[UndoRecord, str]]:
+    """Results (in id order) with the name of each record, for the undo's page."""
+    names = FrozenNames.of_undo(undo)
+    named = []
+    step = None
+    for record in records:
+        if record.step_position != step:
+            step = record.step_position
+            names.restart()
+        named.append((record, names.name(str(record.record_id))))
+    return named
+
+
 def undo_result_rows(undo: Undo) -> Iterator[tuple[Any, ...]]:
-    """One row per record and field, for the CSV (streamed, no model instances)."""
+    """One row per record and field, for the CSV (streamed, no model instances): record id,
+    record name, step, field label, field API name, outcome, the previous value, the value
+    the update set, the value the undo found, Zoho's code and message."""
     labels = undo_field_labels(undo)
-    names = dict(UndoOutcome.choices)
+    names = FrozenNames.of_undo(undo)
     rows = (
         UndoRecord.objects.filter(undo=undo)
         .order_by("id")
         .values_list("record_id", "step_position", "outcome", "values", "code", "message")
     )
+    step = None
     for record_id, position, outcome, values, code, message in rows.iterator(chunk_size=2000):
+        if position != step:
+            step = position
+            names.restart()
+        name = names.name(str(record_id))
         for api_name, value in (values or {}).items():
             yield (
                 record_id,
+                name,
                 position,
                 labels.get(api_name, api_name),
                 api_name,
-                names.get(outcome, outcome),
+                outcome,
                 value.get("previous"),
                 value.get("set"),
                 value.get("current"),

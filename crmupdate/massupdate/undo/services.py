@@ -9,7 +9,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from crmupdate.massupdate.frozen.models import FrozenChunk, FrozenStatus, FrozenView
 from crmupdate.massupdate.models import Draft, MassUpdate, UpdateStatus
@@ -49,9 +50,10 @@ def undo_start(*, update: MassUpdate, member: Any) -> Undo:
     if state.undo is not None:
         return state.undo
     if not state.available:
-        raise UndoRefused(state.reason or "This update cannot be undone.")
+        raise UndoRefused(state.reason or gettext("This update cannot be undone."))
     now = timezone.now()
-    labels = ", ".join(line.labels for line in state.lines)
+    with translation.override("en"):  # the history keeps its summaries in English
+        labels = ", ".join(line.labels for line in state.lines)
     try:
         with transaction.atomic():
             entry = MassUpdate.objects.create(

@@ -15,6 +15,8 @@ from collections.abc import Hashable, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 EMPTY_VALUES = ("", "-None-")
 NUMBER_TYPES = frozenset({"integer", "bigint", "double", "currency", "percent"})
 
@@ -92,7 +94,7 @@ def display(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(display(v) for v in value)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, dict):
         return str(value.get("name") or value.get("id") or "")
     if isinstance(value, float) and value.is_integer():

@@ -170,6 +170,7 @@ def _users_load(org: SimOrg, spec: OrgSpec) -> list[SimUser]:
                 role_id=org.make_id(ROLES[u.role]),
                 status=u.status,
                 time_zone=u.time_zone,
+                locale=u.locale,
                 is_admin=u.profile == "Administrator",
                 can_mass_update=can_mass_update,
                 sort_order=n,

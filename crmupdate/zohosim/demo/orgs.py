@@ -29,6 +29,8 @@ class UserSpec:
     id_tail: int
     time_zone: str
     status: str = "active"
+    # Zoho's locale for the user (language_country): the app speaks Spanish to "es_ES".
+    locale: str = "en_US"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,17 @@ GLOBEX = OrgSpec(
             70034001,
             235011,
             "Europe/London",
+        ),
+        UserSpec(
+            "lucia.ventas@globex.example",
+            "Lucía",
+            "Fernández",
+            SALES_OPS,
+            "Sales Operations Manager",
+            70034002,
+            235023,
+            "Europe/Madrid",
+            locale="es_ES",
         ),
     ),
     record_factor=0.1,

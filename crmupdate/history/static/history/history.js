@@ -3,8 +3,15 @@
 //   click on an ID still selects all of it: see .job-id in app.css);
 // - the filter form leaves empty fields out of the request, so the URL it pushes holds only
 //   the filters in use (e.g. /history/?status=refused).
+// The button's words come in the person's language from the script element's data-* attributes.
 (function () {
   "use strict";
+
+  var words = (document.currentScript && document.currentScript.dataset) || {};
+  var COPY = words.copy || "Copy";
+  var COPIED = words.copied || "Copied";
+  var COPY_FAILED = words.copyFailed || "Select and copy";
+  var COPY_LABEL = words.copyLabel || "Copy Zoho job ID {id}";
 
   function addCopyButtons(root) {
     if (!navigator.clipboard || !root.querySelectorAll) {
@@ -16,16 +23,16 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "secondary copy-button";
-      button.textContent = "Copy";
-      button.setAttribute("aria-label", "Copy Zoho job ID " + id);
+      button.textContent = COPY;
+      button.setAttribute("aria-label", COPY_LABEL.replace("{id}", id));
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(id).then(
           function () {
-            button.textContent = "Copied";
-            window.setTimeout(function () { button.textContent = "Copy"; }, 1500);
+            button.textContent = COPIED;
+            window.setTimeout(function () { button.textContent = COPY; }, 1500);
           },
           function () {
-            button.textContent = "Select and copy";
+            button.textContent = COPY_FAILED;
           }
         );
       });
