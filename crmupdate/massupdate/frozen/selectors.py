@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from crmupdate.massupdate import texts
 from crmupdate.massupdate.frozen.models import FrozenView, RecordFailure, RecordRetry
@@ -85,16 +85,16 @@ def failures_page(update: MassUpdate, page: Any) -> Page:
 
 
 COLUMNS = (
-    Column("Record ID", Kind.ID, 21),
-    Column("Record name", width=30),
-    Column("Step", Kind.NUMBER, 6),
-    Column("Fields not changed", width=24),
-    Column("Zoho code", width=20),
-    Column("Zoho message", width=40),
-    Column("What happened", width=50),
-    Column("What to do", width=50),
-    Column("Deleted", width=8),
-    Column("Attempt", Kind.NUMBER, 8),
+    Column(pgettext_lazy("spreadsheet column", "Record ID"), Kind.ID, 21),
+    Column(pgettext_lazy("spreadsheet column", "Record name"), width=30),
+    Column(pgettext_lazy("spreadsheet column", "Step"), Kind.NUMBER, 6),
+    Column(pgettext_lazy("spreadsheet column", "Fields not changed"), width=24),
+    Column(pgettext_lazy("spreadsheet column", "Zoho code"), width=20),
+    Column(pgettext_lazy("spreadsheet column", "Zoho message"), width=40),
+    Column(pgettext_lazy("spreadsheet column", "What happened"), width=50),
+    Column(pgettext_lazy("spreadsheet column", "What to do"), width=50),
+    Column(pgettext_lazy("spreadsheet column", "Deleted"), width=8),
+    Column(pgettext_lazy("spreadsheet column", "Attempt"), Kind.NUMBER, 8),
 )
 
 
