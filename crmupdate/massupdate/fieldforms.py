@@ -21,8 +21,17 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext as _
+
 from crmupdate.locales import date_style
-from crmupdate.massupdate.changetext import change_phrase, change_text
+from crmupdate.massupdate.changetext import (
+    change_adds,
+    change_display,
+    change_phrase,
+    change_text,
+    number_text,
+    yes_no,
+)
 from crmupdate.zoho.types import Field
 
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
@@ -80,6 +89,16 @@ class Change:
     def phrase(self) -> str:
         """'set Rating to Hot', 'clear Phone', 'add English to Languages'."""
         return change_phrase(self.as_dict())
+
+    @property
+    def shown(self) -> str:
+        """The new value as people read it, in their language ("Sí", "1 000")."""
+        return change_display(self.as_dict())
+
+    @property
+    def adds(self) -> bool:
+        """Values added to those a multi-select already holds (not replacing them)."""
+        return change_adds(self.as_dict())
 
     @property
     def summary(self) -> str:
@@ -204,16 +223,19 @@ def display_value(
     field: Field | None, value: Any, *, time_zone: str | None = None, locale: str | None = None
 ) -> str:
     """A record's current value as people read it, the way the new value is shown
-    (picklists by their display values, numbers with separators, times in their zone)."""
+    (picklists by their display values, numbers with separators, times in their zone), in
+    the active language."""
     if value is None or value == "" or value == []:
-        return "(empty)"
+        return _("(empty)")
     kind = field.data_type if field is not None else ""
     if kind in {"integer", "bigint", "double", "currency", "percent"}:
         try:
             number = Decimal(str(value))
         except ArithmeticError:
             return str(value)
-        return f"{number:,}" + ("%" if kind == "percent" else "")
+        if not number.is_finite():
+            return str(value)
+        return number_text(number, percent=kind == "percent")
     if kind == "date" and isinstance(value, str):
         try:
             day = dt.date.fromisoformat(value)
@@ -237,9 +259,18 @@ def display_value(
             return "; ".join(labels.get(str(v), str(v)) for v in value)
         return labels.get(str(value), str(value))
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return yes_no(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
         return str(value.get("name") or value.get("id") or "")
     return str(value)
+
+
+def is_data_text(field: Field | None, value: Any) -> bool:
+    """Is `display_value` of this value the record's own words (Zoho's data, not to be
+    translated), rather than ours ("(empty)", Yes and No, numbers, dates)?"""
+    if value is None or value == "" or value == [] or isinstance(value, bool):
+        return False
+    kind = field.data_type if field is not None else ""
+    return kind not in {*NUMBER_TYPES, "date", "datetime", "boolean"}

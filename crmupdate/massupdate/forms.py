@@ -7,11 +7,11 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from crmupdate.locales import DateStyle, date_style
 from crmupdate.massupdate.fieldforms import Change, can_clear, picklist_choices, to_change
-from crmupdate.massupdate.valuefields import field_unit, value_field
+from crmupdate.massupdate.valuefields import DataSelect, field_unit, value_field
 from crmupdate.zoho.types import CustomViewList, Field, Module
 
 MAX_CHANGES = 20
@@ -29,6 +29,7 @@ class ViewOption:
 class ViewGroup:
     label: str
     views: list[ViewOption]
+    from_zoho: bool = True  # the label is Zoho's ("Public Views"), not our "Views"
 
 
 def view_groups(view_list: CustomViewList | None) -> list[ViewGroup]:
@@ -45,9 +46,12 @@ def view_groups(view_list: CustomViewList | None) -> list[ViewGroup]:
             view_list.category_labels.get(view.category) or view.category.replace("_", " ").title()
         )
         option = ViewOption(view.id, view.display_value, default is not None and view is default)
-        group = groups.setdefault(label or _("Views"), [])
+        group = groups.setdefault(label, [])
         group.insert(0 if option.is_default else len(group), option)
-    return [ViewGroup(label, options) for label, options in groups.items()]
+    return [
+        ViewGroup(label or _("Views"), options, from_zoho=bool(label))
+        for label, options in groups.items()
+    ]
 
 
 def view_choices(view_list: CustomViewList | None) -> list[tuple[str, str]]:
@@ -57,17 +61,18 @@ def view_choices(view_list: CustomViewList | None) -> list[tuple[str, str]]:
 
 class ModuleViewForm(forms.Form):
     module = forms.ChoiceField(
-        label=_lazy("Module"),
+        label=gettext_lazy("Module"),
+        widget=DataSelect,
         error_messages={
-            "required": _lazy("Choose a module."),
-            "invalid_choice": _lazy("Choose a module from the list."),
+            "required": gettext_lazy("Choose a module."),
+            "invalid_choice": gettext_lazy("Choose a module from the list."),
         },
     )
     cvid = forms.ChoiceField(
-        label=_lazy("Custom view"),
+        label=gettext_lazy("Custom view"),
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _lazy("Choose a view from the list.")},
+        error_messages={"invalid_choice": gettext_lazy("Choose a view from the list.")},
     )
 
     def __init__(
@@ -139,7 +144,7 @@ class ChangesForm(forms.Form):
     """One row per field the person chose: a control that fits the field's type, plus "clear
     this field" where it may be empty and "replace existing values" for multi-selects."""
 
-    add_field = forms.ChoiceField(label=_lazy("Field to change"), required=False)
+    add_field = forms.ChoiceField(label=gettext_lazy("Field to change"), required=False)
 
     def __init__(
         self,
@@ -196,16 +201,17 @@ class ChangesForm(forms.Form):
         if target is not None:
             target.widget.attrs["autofocus"] = True
 
-    def error_links(self) -> list[tuple[str, str]]:
-        """(element id, message) of every error, in the page's order, for the summary."""
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(element id, field label, message) of every error, in the page's order, for the
+        summary; the label (Zoho's) is "" for errors of the form as a whole."""
         # "Add at least one field": the place to act is the field picker.
-        links = [(self["add_field"].id_for_label, str(m)) for m in self.non_field_errors()]
+        links = [(self["add_field"].id_for_label, "", str(m)) for m in self.non_field_errors()]
         for name in self.fields:
             for message in self.errors.get(name, []):
                 bound = self[name]
                 anchor = bound.id_for_label or f"{bound.auto_id}_0"
-                label = bound.label if name.startswith("value__") else ""
-                links.append((anchor, f"{label}: {message}" if label else str(message)))
+                label = str(bound.label) if name.startswith("value__") else ""
+                links.append((anchor, label, str(message)))
         return links
 
     def rows(self) -> list[ChangeRow]:
@@ -256,22 +262,29 @@ class ChangesForm(forms.Form):
 
 
 def _missing_message(field: Field, clearable: bool) -> str:
+    """What to do when a row has no value: whole sentences, so each reads well translated."""
     kind = field.data_type
     if kind == "boolean":
         return _("Choose Yes or No.")
     if kind == "picklist":
-        what = _("Choose a value")
-    elif kind == "multiselectpicklist":
-        what = _("Choose at least one value")
-    elif kind == "date":
-        what = _("Type a date")
-    elif kind == "datetime":
-        what = _("Type a date and time")
-    else:
-        what = _("Type the new value")
+        if clearable:
+            return _("Choose a value, or tick “Clear this field”.")
+        return _("Choose a value.")
+    if kind == "multiselectpicklist":
+        if clearable:
+            return _("Choose at least one value, or tick “Clear this field”.")
+        return _("Choose at least one value.")
+    if kind == "date":
+        if clearable:
+            return _("Type a date, or tick “Clear this field”.")
+        return _("Type a date.")
+    if kind == "datetime":
+        if clearable:
+            return _("Type a date and time, or tick “Clear this field”.")
+        return _("Type a date and time.")
     if clearable:
-        return _("%(what)s, or tick “Clear this field”.") % {"what": what}
-    return _("%(what)s.") % {"what": what}
+        return _("Type the new value, or tick “Clear this field”.")
+    return _("Type the new value.")
 
 
 def raw_input_from(data: Any, selected: list[str]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 
 class PageReadsLimited(Exception):
@@ -60,19 +61,30 @@ def page_reads_take(*, member: Any, calls: int = 1) -> None:
         count, left = _count(f"person:{member.pk}", 60)
         if count > person_limit:
             raise PageReadsLimited(
-                f"You have opened many pages that read from Zoho in the last minute (at most "
-                f"{person_limit} Zoho calls a minute per person). Please wait {left} seconds: "
-                "this keeps your organisation's daily Zoho API credits for everyone.",
+                gettext(
+                    "You have opened many pages that read from Zoho in the last minute (at most "
+                    "%(limit)s Zoho calls a minute per person). Please wait %(seconds)s seconds: "
+                    "this keeps your organisation's daily Zoho API credits for everyone."
+                )
+                % {"limit": person_limit, "seconds": left},
                 retry_after=left,
             )
         count, left = _count(f"team:{member.team_id}", 3600)
         if count > team_limit:
             minutes = max(1, left // 60)
             raise PageReadsLimited(
-                f"Your team's pages have read from Zoho {team_limit} times in this hour, the "
-                f"most crmupdate allows. Please try again in {minutes} minute"
-                f"{'' if minutes == 1 else 's'}: this keeps your organisation's daily Zoho "
-                "API credits for everyone (sign-in and other integrations use them too).",
+                ngettext(
+                    "Your team's pages have read from Zoho %(limit)s times in this hour, the "
+                    "most crmupdate allows. Please try again in %(minutes)s minute: this keeps "
+                    "your organisation's daily Zoho API credits for everyone (sign-in and other "
+                    "integrations use them too).",
+                    "Your team's pages have read from Zoho %(limit)s times in this hour, the "
+                    "most crmupdate allows. Please try again in %(minutes)s minutes: this keeps "
+                    "your organisation's daily Zoho API credits for everyone (sign-in and other "
+                    "integrations use them too).",
+                    minutes,
+                )
+                % {"limit": team_limit, "minutes": minutes},
                 retry_after=left,
             )
 

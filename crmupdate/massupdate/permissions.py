@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from crmupdate.accounts.models import Member
 from crmupdate.accounts.selectors import team_administrators
@@ -34,7 +35,7 @@ class Decision:
 
 
 ALLOWED = Decision(True)
-ANY_MODULE = "any module"
+ANY_MODULE = "any module"  # a module label meaning "every module": the sentence says so
 
 
 def administrators_text(team: Any) -> str:
@@ -42,22 +43,46 @@ def administrators_text(team: Any) -> str:
     names = [str(m) for m in team_administrators(team=team)]
     names += [n for n in team.zoho_admin_names or [] if isinstance(n, str) and n not in names]
     if not names:
-        return "your Zoho CRM administrator"
+        return _("your Zoho CRM administrator")
     if len(names) == 1:
         return names[0]
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    return _("%(names)s or %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _no_mass_update(member: Member, module_label: str) -> Decision:
-    profile = f"“{member.profile_name}”" if member.profile_name else "your"
-    where = "" if module_label == ANY_MODULE else " there"
-    return Decision(
-        False,
-        f"Your Zoho profile {profile} does not have the Mass Update permission for "
-        f"{module_label}, so you cannot start, run, retry or undo mass updates{where}. "
-        f"Ask {administrators_text(member.team)} to grant it in Zoho CRM "
-        "(Setup › Profiles), then press “Refresh from Zoho”.",
-    )
+    values = {
+        "profile": member.profile_name,
+        "module": module_label,
+        "admins": administrators_text(member.team),
+    }
+    if module_label == ANY_MODULE:
+        if member.profile_name:
+            text = _(
+                "Your Zoho profile “%(profile)s” does not have the Mass Update permission for "
+                "any module, so you cannot start, run, retry or undo mass updates. Ask "
+                "%(admins)s to grant it in Zoho CRM (Setup › Profiles), then press “Refresh "
+                "from Zoho”."
+            )
+        else:
+            text = _(
+                "Your Zoho profile does not have the Mass Update permission for any module, so "
+                "you cannot start, run, retry or undo mass updates. Ask %(admins)s to grant it "
+                "in Zoho CRM (Setup › Profiles), then press “Refresh from Zoho”."
+            )
+    elif member.profile_name:
+        text = _(
+            "Your Zoho profile “%(profile)s” does not have the Mass Update permission for "
+            "%(module)s, so you cannot start, run, retry or undo mass updates there. Ask "
+            "%(admins)s to grant it in Zoho CRM (Setup › Profiles), then press “Refresh from "
+            "Zoho”."
+        )
+    else:
+        text = _(
+            "Your Zoho profile does not have the Mass Update permission for %(module)s, so you "
+            "cannot start, run, retry or undo mass updates there. Ask %(admins)s to grant it in "
+            "Zoho CRM (Setup › Profiles), then press “Refresh from Zoho”."
+        )
+    return Decision(False, text % values)
 
 
 def may_start(*, member: Member, module_api_name: str, module_label: str = "") -> Decision:
@@ -88,21 +113,45 @@ def may_undo(*, member: Member, update: Any, action: str = "undo") -> Decision:
     if not member.permissions_known:
         return Decision(
             False,
-            "Zoho did not let crmupdate read your profile, so it cannot tell whether you may "
-            "mass update this module; undo stays closed because Zoho itself would not stop "
-            f"it. Press “Refresh from Zoho” after signing in again, or ask "
-            f"{administrators_text(member.team)}.",
+            _(
+                "Zoho did not let crmupdate read your profile, so it cannot tell whether you may "
+                "mass update this module; undo stays closed because Zoho itself would not stop "
+                "it. Press “Refresh from Zoho” after signing in again, or ask %(admins)s."
+            )
+            % {"admins": administrators_text(member.team)},
         )
     return may_change_run(member=member, update=update, action=action)
 
 
 def _not_yours(member: Member, update: Any, action: str) -> Decision:
-    author = update.created_by_name or "someone else"
-    return Decision(
-        False,
-        f"Only the person who started this update ({author}) or an administrator "
-        f"({administrators_text(member.team)}) may {action} it.",
+    values = {
+        "author": update.created_by_name or _("someone else"),
+        "admins": administrators_text(member.team),
+    }
+    # One whole sentence per action, so that each reads right in every language.
+    sentences = {
+        "retry": _(
+            "Only the person who started this update (%(author)s) or an administrator "
+            "(%(admins)s) may retry it."
+        ),
+        "resume": _(
+            "Only the person who started this update (%(author)s) or an administrator "
+            "(%(admins)s) may resume it."
+        ),
+        "undo": _(
+            "Only the person who started this update (%(author)s) or an administrator "
+            "(%(admins)s) may undo it."
+        ),
+        "resume the undo of": _(
+            "Only the person who started this update (%(author)s) or an administrator "
+            "(%(admins)s) may resume the undo of it."
+        ),
+    }
+    other = _(
+        "Only the person who started this update (%(author)s) or an administrator "
+        "(%(admins)s) may change how it runs."
     )
+    return Decision(False, sentences.get(action, other) % values)
 
 
 def refused_page(request: Any, decision: Decision, *, title: str) -> Any:

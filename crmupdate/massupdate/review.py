@@ -13,16 +13,18 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext as _
+
 from crmupdate.accounts.tokens import zoho_client_for
-from crmupdate.massupdate.fieldforms import Change, display_value
-from crmupdate.massupdate.frozen.selectors import step_automation
+from crmupdate.massupdate.fieldforms import Change, display_value, is_data_text
 from crmupdate.massupdate.metadata import fields_for
 from crmupdate.massupdate.models import Draft
 from crmupdate.massupdate.names import name_fields, record_display_name
 from crmupdate.massupdate.pagelimits import page_cache_get_or_read
 from crmupdate.massupdate.planner import fields_per_call, plan_steps
 from crmupdate.massupdate.values import value_after, value_holds
-from crmupdate.massupdate.viewfilter import Effect, change_effect
+from crmupdate.massupdate.viewfilter import change_effect
 from crmupdate.zoho.client import ZohoClient
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 from crmupdate.zoho.types import Field, ViewCriteria
@@ -39,6 +41,10 @@ class SampleCell:
     now: str  # the record's current value, as people read it
     after: str  # what it will hold (the combined set when adding to a multi-select)
     holds: bool  # it already holds the new value: no change
+    # The text is the record's own data (Zoho's words: picklist values, text), not ours
+    # ("(empty)", Yes and No, numbers written in the person's language).
+    now_data: bool = False
+    after_data: bool = False
 
 
 @dataclass
@@ -53,19 +59,39 @@ class SampleRow:
         return all(cell.holds for cell in self.cells)
 
 
+@dataclass(frozen=True)
+class ViewNote:
+    """A change whose field the view's filter looks at, and what it does to the records."""
+
+    effect: str  # Effect.value: "leaves", "may_leave", "stays"
+    label: str  # the field's label, as Zoho names it
+
+
+@dataclass(frozen=True)
+class StepNote:
+    """How Zoho runs one step, and which automation fires (the review says it in words)."""
+
+    position: int
+    # "by_id": record by record, automation for each; "view": Zoho's job on the view, with
+    # "view_small" (automation runs), "view_big" (none) or "view_unknown" (no count)
+    kind: str
+
+
 @dataclass
 class Preview:
-    sentence: str
     count: int | None
     changes: list[Change]
     steps: int
     sample: list[SampleRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blocked: str = ""  # why it cannot run ("" when it can)
-    # Sentences about the view's filter: which changes move records out of the view.
-    view_notes: list[str] = field(default_factory=list)
+    # The changes whose field the view's filter looks at: which move records out of the view.
+    view_notes: list[ViewNote] = field(default_factory=list)
     # Per step: how Zoho runs it and which automation fires.
-    automation: list[str] = field(default_factory=list)
+    automation: list[StepNote] = field(default_factory=list)
+    noun: str = ""  # the module's records ("deals"), as Zoho labels the module
+    per_call: int = 1  # fields Zoho changes per call in this module
+    automation_limit: int = AUTOMATION_LIMIT
 
     @property
     def sample_unchanged(self) -> int:
@@ -75,27 +101,19 @@ class Preview:
     def sample_changed(self) -> int:
         return len(self.sample) - self.sample_unchanged
 
-
-def changes_sentence(changes: list[Change], count: int | None, view_name: str) -> str:
-    """The review's sentence: "Set Lead Status to Contacted and Rating to Hot on the 1,243
-    records in the view Open leads when it starts" (the update acts on the records the view
-    holds when it starts: they are read then, and every step changes exactly those)."""
-    phrases = [c.phrase for c in changes]
-    joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    joined = joined[:1].upper() + joined[1:]
-    if count is None:
-        where = f"on every record in the view {view_name}"
-    else:
-        where = (
-            f"on the {count:,} record{'' if count == 1 else 's'} in the view {view_name} "
-            "when it starts"
-        )
-    return f"{joined} {where}"
+    @property
+    def count_noun(self) -> str:
+        """The noun for the view's count: "1 deal", "1,013 deals"."""
+        if self.count == 1 and self.noun.endswith("s"):
+            return self.noun[:-1]
+        return self.noun
 
 
 def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Preview:
     """The count of the view, a sample of its records with current and new values, and the
-    warnings that apply. Calls Zoho (count and one page of records); raises ZohoError."""
+    warnings that apply. Calls Zoho (count and one page of records); raises ZohoError.
+    The texts are in the active language; those naming Zoho's fields, views or modules are
+    written by the review template, which marks Zoho's words as not to be translated."""
     changes = draft_changes(draft)
     module = draft.module_api_name
     client = zoho_client_for(member.user)
@@ -123,7 +141,6 @@ def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Pr
     draft.record_count = count
     steps = len(plan_steps(module, changes))
     preview = Preview(
-        sentence=changes_sentence(changes, count, draft.view_name),
         count=count,
         changes=changes,
         steps=steps,
@@ -136,37 +153,39 @@ def draft_preview(*, draft: Draft, member: Any, locale: str | None = None) -> Pr
             ),
             changes=changes,
             fields=by_name,
-            view_name=draft.view_name,
-            noun=draft.module_label.lower(),
-            count=count,
         ),
+        noun=draft.module_label.lower() or _("records"),
+        per_call=fields_per_call(module),
     )
     if count is None:
         preview.warnings.append(
-            "Zoho could not count the records of this view, so we cannot check its size "
-            f"beforehand. Zoho refuses views of more than {MAX_RECORDS:,} records, and runs "
-            f"workflow rules, approvals and blueprints only below {AUTOMATION_LIMIT:,}."
+            _(
+                "Zoho could not count the records of this view, so we cannot check its size "
+                "beforehand. Zoho refuses views of more than %(max)s records, and runs "
+                "workflow rules, approvals and blueprints only below %(limit)s."
+            )
+            % {"max": intcomma(MAX_RECORDS), "limit": intcomma(AUTOMATION_LIMIT)}
         )
     elif count > MAX_RECORDS:
-        preview.blocked = (
-            f"This view holds {count:,} records. Zoho changes at most {MAX_RECORDS:,} records "
-            "in one mass update and would refuse it. Narrow the view in Zoho (add a filter) or "
-            "split it into smaller views."
-        )
+        preview.blocked = _(
+            "This view holds %(count)s records. Zoho changes at most %(max)s records in one "
+            "mass update and would refuse it. Narrow the view in Zoho (add a filter) or split "
+            "it into smaller views."
+        ) % {"count": intcomma(count), "max": intcomma(MAX_RECORDS)}
     elif count == 0:
-        preview.blocked = "This view has no records, so there is nothing to change."
-    noun = draft.module_label.lower() or "records"
-    preview.automation = [step_automation(n, count, noun) for n in range(1, steps + 1)]
-    if steps > 1:
-        per_call = fields_per_call(module)
-        limit = "one field" if per_call == 1 else f"up to {per_call} fields"
-        preview.warnings.append(
-            f"Zoho changes {limit} per call in {draft.module_label}, so this runs in {steps} "
-            "steps, one after another. The first is Zoho's mass update job on the view, sent "
-            "right after the records are read; every later step changes exactly those records "
-            "by id (500 per call), even if the first moved them out of the view."
-        )
+        preview.blocked = _("This view has no records, so there is nothing to change.")
+    preview.automation = [step_note(n, count) for n in range(1, steps + 1)]
     return preview
+
+
+def step_note(position: int, count: int | None) -> StepNote:
+    """What Zoho runs for step `position`: the first step is Zoho's job on the view (with
+    automation only below 1,000 records), later ones go record by record."""
+    if position > 1:
+        return StepNote(position, "by_id")
+    if count is None:
+        return StepNote(position, "view_unknown")
+    return StepNote(position, "view_big" if count >= AUTOMATION_LIMIT else "view_small")
 
 
 def sample_row(
@@ -191,6 +210,8 @@ def sample_row(
                 now=display_value(meta, current, time_zone=time_zone, locale=locale),
                 after=display_value(meta, after, time_zone=time_zone, locale=locale),
                 holds=value_holds(meta, current, change.value, over_write=change.over_write),
+                now_data=is_data_text(meta, current),
+                after_data=is_data_text(meta, after),
             )
         )
     return SampleRow(
@@ -212,31 +233,14 @@ def view_notes(
     criteria: ViewCriteria | None,
     changes: list[Change],
     fields: dict[str, Field],
-    view_name: str,
-    noun: str,
-    count: int | None,
-) -> list[str]:
-    """One sentence per change whose field the view's filter looks at."""
-    reviewed = f"the {count:,} {noun} reviewed" if count is not None else f"the {noun} reviewed"
+) -> list[ViewNote]:
+    """One note per change whose field the view's filter looks at."""
     notes = []
     for change in changes:
         meta = fields.get(change.api_name) or _field_from_change(change)
         effect = change_effect(criteria, change, meta)
-        if effect is Effect.LEAVES:
-            notes.append(
-                f"Changing {change.label} moves these {noun} out of “{view_name}”; the update "
-                f"still changes exactly {reviewed}."
-            )
-        elif effect is Effect.MAY_LEAVE:
-            notes.append(
-                f"Changing {change.label} may move records out of “{view_name}”, whose filter "
-                f"looks at {change.label}; the update still changes exactly {reviewed}."
-            )
-        elif effect is Effect.STAYS:
-            notes.append(
-                f"“{view_name}” filters on {change.label}; with the new value these {noun} "
-                "stay in the view."
-            )
+        if effect is not None:
+            notes.append(ViewNote(effect.value, change.label))
     return notes
 
 

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from crmupdate.locales import DateStyle, date_style
+from crmupdate.massupdate.changetext import number_text
 from crmupdate.massupdate.fieldforms import person_zone, picklist_choices
 from crmupdate.zoho.types import Field
 
@@ -52,6 +52,18 @@ def _decimals(field: Field) -> int:
     if isinstance(places, int) and 0 <= places <= _MAX_DECIMALS:
         return places
     return _DEFAULT_DECIMALS
+
+
+class DataSelect(forms.Select):
+    """A select whose values are Zoho's words (picklist values, module and field labels):
+    each option but the empty "Choose..." one is marked `translate="no"`, so translation
+    tools leave the CRM's own words alone."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        if option["value"] not in ("", None):
+            option["attrs"] = {**option["attrs"], "translate": "no"}
+        return option
 
 
 class ZonedDateTimeField(forms.DateTimeField):
@@ -113,8 +125,9 @@ def value_field(
         return forms.ChoiceField(
             label=label,
             required=False,
-            choices=[("", "Choose a value")] + picklist_choices(field),
-            error_messages={"invalid_choice": "Choose one of the values in the list."},
+            choices=[("", _("Choose a value"))] + picklist_choices(field),
+            widget=DataSelect,
+            error_messages={"invalid_choice": _("Choose one of the values in the list.")},
         )
     if kind == "multiselectpicklist":
         return forms.MultipleChoiceField(
@@ -122,15 +135,15 @@ def value_field(
             required=False,
             choices=picklist_choices(field),
             widget=forms.CheckboxSelectMultiple,
-            error_messages={"invalid_choice": _lazy("Choose values from the list only.")},
+            error_messages={"invalid_choice": _("Choose values from the list only.")},
         )
     if kind == "boolean":
         return forms.ChoiceField(
             label=label,
             required=False,
-            choices=[("true", "Yes"), ("false", "No")],
+            choices=[("true", _("Yes")), ("false", _("No"))],
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": "Choose Yes or No."},
+            error_messages={"invalid_choice": _("Choose Yes or No.")},
         )
     if kind in {"integer", "bigint"}:
         digits = _length(field)
@@ -144,9 +157,11 @@ def value_field(
             max_value=largest,
             widget=forms.NumberInput(attrs={"step": "1"}),
             error_messages={
-                "invalid": "Type a whole number, like 1000 (digits only, no commas).",
-                "max_value": f"Type a number no larger than {largest:,}.",
-                "min_value": f"Type a number no smaller than {-largest:,}.",
+                "invalid": _("Type a whole number, like 1000 (digits only, no commas)."),
+                "max_value": _("Type a number no larger than %(limit)s.")
+                % {"limit": number_text(largest)},
+                "min_value": _("Type a number no smaller than %(limit)s.")
+                % {"limit": number_text(-largest)},
             },
         )
     if kind in {"double", "currency", "percent"}:
@@ -168,10 +183,25 @@ def value_field(
             if places
             else _("Up to %(whole)s digits, no decimals.") % {"whole": digits},
             error_messages={
-                "invalid": "Type a number, like 1250.50 (digits and one dot, no commas).",
-                "max_digits": f"Use at most {digits + places} digits in total.",
-                "max_decimal_places": f"Use at most {places} digits after the dot.",
-                "max_whole_digits": f"Use at most {digits} digits before the dot.",
+                "invalid": _("Type a number, like 1250.50 (digits and one dot, no commas)."),
+                "max_digits": ngettext(
+                    "Use at most %(n)s digit in total.",
+                    "Use at most %(n)s digits in total.",
+                    digits + places,
+                )
+                % {"n": digits + places},
+                "max_decimal_places": ngettext(
+                    "Use at most %(n)s digit after the dot.",
+                    "Use at most %(n)s digits after the dot.",
+                    places,
+                )
+                % {"n": places},
+                "max_whole_digits": ngettext(
+                    "Use at most %(n)s digit before the dot.",
+                    "Use at most %(n)s digits before the dot.",
+                    digits,
+                )
+                % {"n": digits},
             },
         )
     if kind == "date":
@@ -215,14 +245,14 @@ def value_field(
         validators.append(
             RegexValidator(
                 r"^(?=.*\d)[0-9+()\-.\s/#*xX]+$",
-                "Type a phone number: digits, spaces and + - ( ) only.",
+                _("Type a phone number: digits, spaces and + - ( ) only."),
             )
         )
     elif kind == "website":
         validators.append(
             RegexValidator(
                 r"^(https?://)?[^\s/.][^\s]*\.[^\s]+$",
-                "Type a web address like www.example.com.",
+                _("Type a web address like www.example.com."),
             )
         )
     return TextField(
@@ -233,9 +263,9 @@ def value_field(
         # Websites stay plain text: Zoho accepts "www.example.com" without a scheme.
         widget=forms.TextInput,
         help_text=ngettext("Up to %(n)s character.", "Up to %(n)s characters.", length)
-        % {"n": f"{length:,}"},
+        % {"n": number_text(length)},
         error_messages={
-            "max_length": _lazy(
+            "max_length": _(
                 "Use at most %(limit_value)s characters: this has %(show_value)s. "
                 "Nothing was cut, so shorten it yourself."
             )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crmupdate.accounts.tokens import zoho_client_for
+from crmupdate.massupdate.changetext import number_text
 from crmupdate.massupdate.review import MAX_RECORDS
 from crmupdate.zoho.errors import ErrorCategory, ZohoError
 
@@ -61,12 +62,12 @@ class ViewCount:
         if self.count == 0:
             return _("empty: no records to change")
         about = ngettext("about %(n)s record", "about %(n)s records", self.count) % {
-            "n": f"{self.count:,}"
+            "n": number_text(self.count)
         }
         if self.too_big:
             return _("%(about)s: more than Zoho's limit of %(limit)s for one mass update") % {
                 "about": about,
-                "limit": f"{MAX_RECORDS:,}",
+                "limit": number_text(MAX_RECORDS),
             }
         return about
 
@@ -77,11 +78,16 @@ class PickerGroup:
 
     label: str
     rows: list[tuple[Any, ViewCount]]
+    from_zoho: bool = True  # the label is Zoho's, not ours
 
 
 def picker_groups(groups: list[Any], counts: dict[str, ViewCount]) -> list[PickerGroup]:
     return [
-        PickerGroup(g.label, [(v, counts.get(v.id) or ViewCount(v.id, None)) for v in g.views])
+        PickerGroup(
+            g.label,
+            [(v, counts.get(v.id) or ViewCount(v.id, None)) for v in g.views],
+            from_zoho=getattr(g, "from_zoho", True),
+        )
         for g in groups
     ]
 

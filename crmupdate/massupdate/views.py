@@ -68,7 +68,7 @@ def new(request: TeamRequest) -> HttpResponse:
     if not member.may_mass_update_somewhere:  # say why, and spend no Zoho call on it
         refusal = may_start(member=member, module_api_name="", module_label=ANY_MODULE)
         if request.method == "POST":
-            return refused_page(request, refusal, title="You cannot start a mass update")
+            return refused_page(request, refusal, title=_("You cannot start a mass update"))
         context["refusal"] = refusal.reason
         return render(request, "massupdate/new.html", context)
     views_url = reverse("massupdate:new")
@@ -83,7 +83,7 @@ def new(request: TeamRequest) -> HttpResponse:
             decision = may_start(
                 member=member, module_api_name=refused.api_name, module_label=refused.plural_label
             )
-            return refused_page(request, decision, title="You cannot mass update this module")
+            return refused_page(request, decision, title=_("You cannot mass update this module"))
         views = metadata.views_for(member, chosen.api_name) if chosen else None
     except ZohoError as error:
         context.update(_zoho_problem(error))
@@ -347,7 +347,7 @@ def _draft_refusal(request: TeamRequest, draft: Any) -> HttpResponse | None:
     )
     if decision:
         return None
-    return refused_page(request, decision, title="You cannot run this mass update")
+    return refused_page(request, decision, title=_("You cannot run this mass update"))
 
 
 def _render_update(request: TeamRequest, pk: int, template: str) -> HttpResponse:
@@ -388,9 +388,9 @@ def retry(request: TeamRequest, pk: int, step_id: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)
     decision = may_change_run(member=request.member, update=update, action="retry")
     if not decision:
-        return refused_page(request, decision, title="You cannot send this step again")
+        return refused_page(request, decision, title=_("You cannot send this step again"))
     if services.step_retry(update=update, step_id=step_id, member=request.member):
-        messages.success(request, "The step is being sent to Zoho again.")
+        messages.success(request, _("The step is being sent to Zoho again."))
     return redirect(reverse("massupdate:detail", kwargs={"pk": update.pk}))
 
 
@@ -400,9 +400,9 @@ def resume(request: TeamRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)
     decision = may_change_run(member=request.member, update=update, action="resume")
     if not decision:
-        return refused_page(request, decision, title="You cannot resume this update")
+        return refused_page(request, decision, title=_("You cannot resume this update"))
     if services.massupdate_resume(update=update, member=request.member):
-        messages.success(request, "The update carries on where it stopped.")
+        messages.success(request, _("The update carries on where it stopped."))
     return redirect("massupdate:detail", pk=update.pk)
 
 
@@ -412,11 +412,13 @@ def _failures(request: TeamRequest, pk: int, kind: str) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)
     zone = person_zone(request.member.time_zone)
     rows = frozen_selectors.failures_export_rows(update)
-    name = f"update-{update.pk}-records-not-changed"
-    columns = frozen_selectors.COLUMNS
+    # The file's name and its header row in the person's language; the data stays as stored.
+    name = _("update-%(pk)s-records-not-changed") % {"pk": update.pk}
+    columns = frozen_selectors.failures_columns()
     if kind == "xlsx":
+        title = _("Update %(pk)s") % {"pk": update.pk}
         return spreadsheets.xlsx_response(  # type: ignore[return-value]  # streamed from a file
-            columns, rows, zone=zone, filename=name, sheet_title=f"Update {update.pk}"
+            columns, rows, zone=zone, filename=name, sheet_title=title
         )
     return spreadsheets.csv_response(columns, rows, zone=zone, filename=name)  # type: ignore[return-value]  # streamed
 
@@ -439,11 +441,11 @@ def retry_records(request: TeamRequest, pk: int) -> HttpResponse:
     update = selectors.update_for_team(team=request.team, pk=pk)
     decision = may_change_run(member=request.member, update=update, action="retry")
     if not decision:
-        return refused_page(request, decision, title="You cannot retry these records")
+        return refused_page(request, decision, title=_("You cannot retry these records"))
     try:
         records_retry_start(update=update, member=request.member)
     except RetryRefused as refused:
         messages.info(request, str(refused))
     else:
-        messages.success(request, "The records not changed are being sent to Zoho again.")
+        messages.success(request, _("The records not changed are being sent to Zoho again."))
     return redirect("massupdate:detail", pk=update.pk)

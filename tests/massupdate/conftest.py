@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from datetime import timedelta
@@ -218,3 +219,8 @@ def mass_updates_answered(
         return 200, {}, json.dumps({"data": [job]})
 
     mocked.add_callback(responses_lib.POST, url, callback=answer)
+
+
+def text_of(page: str) -> str:
+    """A page's text as people read it: no tags, entities decoded, spaces collapsed."""
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", page)).split())

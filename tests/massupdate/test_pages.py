@@ -22,6 +22,7 @@ from tests.massupdate.conftest import (
     mass_update_bodies,
     run_update,
     run_worker,
+    text_of,
 )
 from tests.massupdate.field_samples import LEADS
 from tests.massupdate.test_worker import MASS_UPDATE, scheduled, status_body
@@ -93,7 +94,10 @@ def test_choosing_a_module_loads_its_views_grouped_default_first(signed_in, zoho
     assert page.lstrip().startswith('<div id="view-picker"')  # only the fragment
     assert "<legend>Custom view</legend>" in page
     public = page.index(">Public Views</p>")
-    assert public < page.index('<label for="view-3">Open leads <span class="muted">(default view)')
+    assert public < page.index(
+        '<label for="view-3"><span translate="no">Open leads</span> <span class="muted">'
+        "(default view)"
+    )
     assert page.index('for="view-3"') < page.index('for="view-1"')
     assert ">Created By Me</p>" in page
     assert "checked" not in page  # nobody's view is chosen for them
@@ -144,7 +148,9 @@ def test_refresh_from_zoho_reads_permissions_and_metadata_again(signed_in, membe
     ]
     member.refresh_from_db()
     assert member.mass_update_modules == ["Deals"] and member.permissions_known
-    assert "your Zoho profile does not have the Mass Update permission there: Leads" in page
+    assert "your Zoho profile does not have the Mass Update permission there: Leads." in text_of(
+        page
+    )
 
 
 def test_a_zoho_failure_on_the_new_page_is_explained(signed_in, zoho_api):
@@ -170,7 +176,10 @@ def test_adding_fields_and_typing_values(signed_in, member, zoho_api):
     assert "No. of Employees" in page and ">Email<" not in page and "Lead Owner" not in page
     # without JavaScript: "Add field" posts the whole form and the row appears
     page = signed_in.post(url, {"action": "add", "add_field": "No_of_Employees"}).content.decode()
-    assert '<label for="id_value__No_of_Employees">No. of Employees: new value</label>' in page
+    assert (
+        '<label for="id_value__No_of_Employees"><span translate="no">No. of Employees</span>: '
+        "new value</label>"
+    ) in page
     # with htmx: only the form comes back
     fragment = signed_in.post(
         url, {"action": "add", "field": ["No_of_Employees"], "value__No_of_Employees": "12",
@@ -180,7 +189,7 @@ def test_adding_fields_and_typing_values(signed_in, member, zoho_api):
     assert 'value="12"' in fragment and "Houston" in fragment
     # a reload loses nothing
     page = signed_in.get(url).content.decode()
-    assert 'value="12"' in page and "Lead Source: new value" in page
+    assert 'value="12"' in page and "Lead Source: new value" in text_of(page)
 
 
 def test_invalid_values_are_caught_before_zoho_with_what_to_type(signed_in, member, zoho_api):
@@ -215,18 +224,24 @@ def test_review_shows_the_sentence_the_count_and_a_sample(signed_in, member, zoh
         {"id": "9002", "Last_Name": "Globex", "No_of_Employees": None, "Lead_Source": None},
     ], "info": {"more_records": False}})  # fmt: skip
     page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
+    text = text_of(page)
     assert ("Set No. of Employees to 1,000 and set Lead Source to Houston on the 1,243 records "
-            "in the view Imported batch when it starts.") in page  # fmt: skip
+            "in the view Imported batch when it starts.") in text  # fmt: skip
     assert "<strong>1,243</strong>" in page
     # what each step fires: a view job of 1,000 or more records runs no automation; by id, all
-    assert ("<li>Step 1: Zoho&#x27;s mass update job on 1,243 leads — no workflow rules, "
-            "approvals or blueprints run (1,000 records or more)</li>") in page  # fmt: skip
-    assert ("<li>Step 2: record by record — Zoho runs workflow rules, approvals and blueprints "
-            "for each record</li>") in page  # fmt: skip
-    assert "so this runs in 2 steps, one after another" in page
+    automation = re.findall(r'<ul class="automation".*?</ul>', page, re.S)[0]
+    assert [text_of(li) for li in re.findall(r"<li>.*?</li>", automation)] == [
+        "Step 1: Zoho's mass update job on 1,243 leads — no workflow rules, "
+        "approvals or blueprints run (1,000 records or more)",
+        "Step 2: record by record — Zoho runs workflow rules, approvals and blueprints "
+        "for each record",
+    ]
+    assert "so this runs in 2 steps, one after another" in text
     sample = page[page.index("<tbody>") :]
-    assert re.search(r"Acme</th>\s*<td>12</td><td class=\"new-value\">1,000</td>"
-                     r"<td>San Francisco Showroom</td><td class=\"new-value\">Houston</td>",
+    # the records' own words (names, picklist values) are marked for translation tools to skip
+    assert re.search(r'<span translate="no">Acme</span></th>\s*<td>12</td>'
+                     r'<td class="new-value">1,000</td><td translate="no">San Francisco Showroom'
+                     r'</td><td class="new-value" translate="no">Houston</td>',
                      sample)  # fmt: skip
     records_call = next(c for c in zoho_api.calls if "/crm/v2/Leads?" in c.request.url)
     assert "per_page=10" in records_call.request.url
@@ -402,6 +417,8 @@ def test_review_works_when_zoho_cannot_count_the_view(signed_in, member, zoho_ap
     zoho_api.remove(responses.GET, RECORD_READS)  # the review reads them: answered here
     zoho_api.get(f"{CRM}/Leads", json={"data": [{"id": "1", "Last_Name": "Acme"}], "info": {}})
     page = signed_in.get(f"/updates/drafts/{draft.public_id}/review/").content.decode()
-    assert "Set No. of Employees to 1000 on every record in the view Imported batch." in page
+    assert "Set No. of Employees to 1000 on every record in the view Imported batch." in text_of(
+        page
+    )
     assert "Zoho could not count the records of this view" in page
     assert '<button type="submit">Run mass update</button>' in page

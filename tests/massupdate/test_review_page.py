@@ -10,7 +10,7 @@ import pytest
 
 from crmupdate.massupdate.fieldforms import Change
 from crmupdate.zohosim.models import ApiCall
-from tests.massupdate.conftest import make_draft
+from tests.massupdate.conftest import make_draft, text_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,15 +46,16 @@ def test_setting_stage_to_closed_won_says_the_deals_leave_open_deals(sam, sim, c
     assert (
         "Changing Stage moves these deals out of “Open deals”; the update still changes exactly "
         f"the {total:,} deals reviewed."
-    ) in page
+    ) in text_of(page)
     view_call = ApiCall.objects.filter(path__contains="settings/custom_views/").get()
     assert view_call.query == "module=Deals"
 
 
 def test_an_open_stage_keeps_the_deals_in_the_view(sam, sim, client_for):
     page = review_page(client_for, sam, sim, [picklist("Stage", "Qualification", "Stage")])
-    assert "“Open deals” filters on Stage; with the new value these deals stay in the view." in page
-    assert "moves these deals out" not in page
+    text = text_of(page)
+    assert "“Open deals” filters on Stage; with the new value these deals stay in the view." in text
+    assert "moves these deals out" not in text
 
 
 def test_a_field_the_view_does_not_filter_on_says_nothing_about_the_view(sam, sim, client_for):
@@ -65,7 +66,8 @@ def test_a_field_the_view_does_not_filter_on_says_nothing_about_the_view(sam, si
 def test_deals_are_named_by_deal_name(sam, sim, client_for):
     page = review_page(client_for, sam, sim, [picklist("Priority", "High", "Priority")])
     first = sim.view_records("Deals", "Open deals", as_user=sam.member.email)[0]
-    assert f'<th scope="row">{first.data["Deal_Name"]}' in sample_rows(page)[0]
+    name = first.data["Deal_Name"]
+    assert f'<th scope="row"><span translate="no">{name}</span>' in sample_rows(page)[0]
 
 
 def test_leads_without_full_name_are_named_by_first_and_last_name_and_company(sam, sim, client_for):
@@ -75,7 +77,7 @@ def test_leads_without_full_name_are_named_by_first_and_last_name_and_company(sa
     )  # fmt: skip
     first = sim.view_records("Leads", "All Leads", as_user=sam.member.email)[0].data
     name = f"{first['First_Name']} {first['Last_Name']} ({first['Company']})"
-    assert f'<th scope="row">{name}' in sample_rows(page)[0]
+    assert f'<th scope="row"><span translate="no">{name}</span>' in sample_rows(page)[0]
     records_call = ApiCall.objects.filter(path="/crm/v2/Leads").last()
     assert "fields=First_Name%2CLast_Name%2CCompany%2CRating" in records_call.query
 
@@ -88,7 +90,9 @@ def test_adding_a_language_previews_the_combined_set(sam, sim, client_for):
                  data_type="multiselectpicklist", value=["Spanish"], display="Spanish",
                  over_write=False)  # fmt: skip
     page = review_page(client_for, sam, sim, [add])
-    assert '<td>English</td><td class="new-value">English; Spanish</td>' in sample_rows(page)[0]
+    assert (
+        '<td translate="no">English</td><td class="new-value" translate="no">English; Spanish</td>'
+    ) in sample_rows(page)[0]
     assert "English -&gt; Spanish" not in page
 
 
@@ -114,7 +118,10 @@ def test_rows_already_holding_the_new_values_are_marked_and_counted_apart(sam, s
     assert ["no-change" in page.split("<tbody>")[1].split("</tr>")[n] for n in range(10)] == [
         True, True, True, False, False, False, False, False, False, False,
     ]  # fmt: skip
-    assert rows[0].count('<span class="tag">no change</span>') == 3  # the row and both cells
-    assert '<td class="same-value">High <span class="tag">no change</span></td>' in rows[3]
-    assert '<td class="new-value">New Business</td>' in rows[3]
+    assert rows[0].count(">no change</span>") == 3  # the row and both cells
+    assert (
+        '<td class="same-value" translate="no">High <span class="tag" translate="yes">no change'
+        "</span></td>"
+    ) in rows[3]
+    assert '<td class="new-value" translate="no">New Business</td>' in rows[3]
     assert "7 of these 10 records will change; 3 already hold the new values (no change)." in page

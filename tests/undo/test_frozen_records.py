@@ -180,7 +180,10 @@ def test_the_review_page_offers_the_backup_and_what_it_costs(sam, sim, client_fo
     calls = -(-total // 200)
     assert '<label for="keep-backup">Keep the current values so this update can be undone' in page
     assert f"When the update starts we read the records of the view once (about {calls} " in page
-    assert f"on the {total:,} records in the view Imported batch when it starts" in page
+    assert (
+        f'on the {total:,} records in the view <span translate="no">Imported batch</span> when '
+        "it starts"
+    ) in page
     assert '<input type="checkbox" name="keep_backup" id="keep-backup" checked>' in page
 
     # unticked (a browser then sends no keep_backup)

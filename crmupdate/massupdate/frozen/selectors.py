@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 
 from crmupdate.massupdate import texts
 from crmupdate.massupdate.frozen.models import FrozenView, RecordFailure, RecordRetry
@@ -84,22 +84,24 @@ def failures_page(update: MassUpdate, page: Any) -> Page:
     return Paginator(rows, FAILURES_PER_PAGE).get_page(page)
 
 
-COLUMNS = (
-    Column(pgettext_lazy("spreadsheet column", "Record ID"), Kind.ID, 21),
-    Column(pgettext_lazy("spreadsheet column", "Record name"), width=30),
-    Column(pgettext_lazy("spreadsheet column", "Step"), Kind.NUMBER, 6),
-    Column(pgettext_lazy("spreadsheet column", "Fields not changed"), width=24),
-    Column(pgettext_lazy("spreadsheet column", "Zoho code"), width=20),
-    Column(pgettext_lazy("spreadsheet column", "Zoho message"), width=40),
-    Column(pgettext_lazy("spreadsheet column", "What happened"), width=50),
-    Column(pgettext_lazy("spreadsheet column", "What to do"), width=50),
-    Column(pgettext_lazy("spreadsheet column", "Deleted"), width=8),
-    Column(pgettext_lazy("spreadsheet column", "Attempt"), Kind.NUMBER, 8),
-)
+def failures_columns() -> tuple[Column, ...]:
+    """The download's header row, in the person's language (the rows stay as stored)."""
+    return (
+        Column(gettext("Record ID"), Kind.ID, 21),
+        Column(gettext("Record name"), width=30),
+        Column(gettext("Step"), Kind.NUMBER, 6),
+        Column(gettext("Fields not changed"), width=24),
+        Column(gettext("Zoho code"), width=20),
+        Column(gettext("Zoho message"), width=40),
+        Column(gettext("What happened"), width=50),
+        Column(gettext("What to do"), width=50),
+        Column(gettext("Deleted"), width=8),
+        Column(gettext("Attempt"), Kind.NUMBER, 8),
+    )
 
 
 def failures_export_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
-    """The records not changed, in COLUMNS order (streamed)."""
+    """The records not changed, in the order of failures_columns() (streamed)."""
     rows = (
         RecordFailure.objects.filter(update=update, resolved_at__isnull=True)
         .order_by("step__position", "id")

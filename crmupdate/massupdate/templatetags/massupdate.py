@@ -44,6 +44,16 @@ def change_text_filter(change: Any) -> str:
 
 
 @register.filter
+def changes_text(update: Any) -> str:
+    """'Stage → Closed Won; Rating → Hot' in the reader's language, from the update's stored
+    changes (its stored summary, English, when it has none)."""
+    changes = [c for c in getattr(update, "changes", None) or [] if isinstance(c, Mapping)]
+    if not changes:
+        return str(getattr(update, "summary", "") or "")
+    return "; ".join(change_text(c) for c in changes)
+
+
+@register.filter
 def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
