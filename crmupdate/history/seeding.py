@@ -20,7 +20,6 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -39,8 +38,8 @@ from crmupdate.history.seed_data import (
     UNFINISHED_ERRORS,
 )
 from crmupdate.massupdate.changetext import changes_summary
-from crmupdate.massupdate.explanations import explain_text
 from crmupdate.massupdate.models import MassUpdate, UpdateStatus
+from crmupdate.massupdate.texts import columns, zoho_message
 
 
 @dataclass(frozen=True)
@@ -79,10 +78,9 @@ def people_ensure(*, team: Team, count: int) -> list[Person]:
     ]
 
 
-@cache
-def _explanation(code: str, message: str, api_name: str, label: str) -> str:
+def _explanation(code: str, message: str, api_name: str, label: str) -> dict[str, Any]:
     details = {"api_name": api_name} if api_name else {}
-    return explain_text(code, message, details, field_labels={api_name: label} if label else {})
+    return zoho_message(code, message, details, labels={api_name: label} if label else {})
 
 
 def _display(data_type: str, value: Any) -> str:
@@ -153,7 +151,8 @@ class RowMaker:
             status = self.status_cycle[i % len(self.status_cycle)]
         records = rng.choice((12, 48, 130, 300, 861, 1243, 4_950, 12_000, 38_500))
         total = updated = failed = 0
-        error_code = error_message = explanation = ""
+        error_code = error_message = ""
+        explanation: dict[str, Any] | None = None
         job_ids: list[str] = []
         done_steps = steps
         if status == UpdateStatus.REFUSED:
@@ -208,7 +207,7 @@ class RowMaker:
             "not_updated_count": 0,
             "failed_count": failed,
             "last_error_code": error_code,
-            "last_error_explanation": explanation,
+            **columns("last_error_explanation", explanation),
             "time_zone": person.time_zone,
             "run_token": uuid.uuid4(),  # unique across runs
         }

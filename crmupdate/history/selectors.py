@@ -34,6 +34,7 @@ from crmupdate.history.rows import HistoryRow, row_present
 from crmupdate.massupdate.frozen.models import FrozenStatus, FrozenView
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
 from crmupdate.massupdate.statuses import update_status_label
+from crmupdate.massupdate.texts import EXPLANATION_COLUMNS, explanation_of
 from crmupdate.massupdate.undo.models import Undo
 from crmupdate.massupdate.undo.selectors import CELL_AVAILABLE, CELL_EXPIRED, CELL_INCOMPLETE
 
@@ -141,7 +142,10 @@ ROW_COLUMNS = (
     "failed_count",
     "total_count",
     "last_error_code",
-    "last_error_explanation",
+    # The explanation is stored as a text code and its parameters (see
+    # `crmupdate.massupdate.texts`), worded in the reader's language into
+    # `last_error_explanation`.
+    *EXPLANATION_COLUMNS,
 )
 _CREATED_AT, _CHANGES = ROW_COLUMNS.index("created_at"), ROW_COLUMNS.index("changes")
 
@@ -200,6 +204,7 @@ def _rows(conditions: list[str], params: list[Any], *, order: str, limit: int) -
             row["created_at"] = dt.datetime.fromisoformat(created).replace(tzinfo=dt.UTC)
         changes = values[_CHANGES]
         row["changes"] = json.loads(changes) if isinstance(changes, str | bytes) else changes
+        row["last_error_explanation"] = explanation_of(row)
         found.append(row)
     return found
 
@@ -331,7 +336,17 @@ def history_export_values(
         )
         .order_by("-created_at", "-pk")
     )
-    return qs.values_list(*fields).iterator(chunk_size=chunk_size)
+    if "last_error_explanation" not in fields:
+        return qs.values_list(*fields).iterator(chunk_size=chunk_size)
+    # The explanation is worded from its stored code and parameters, in the reader's language.
+    at = list(fields).index("last_error_explanation")
+    read = [*fields[:at], *EXPLANATION_COLUMNS, *fields[at + 1 :]]
+    end = at + len(EXPLANATION_COLUMNS)
+    return (
+        (*row[:at], explanation_of(dict(zip(EXPLANATION_COLUMNS, row[at:end], strict=True))),
+         *row[end:])
+        for row in qs.values_list(*read).iterator(chunk_size=chunk_size)
+    )  # fmt: skip
 
 
 def status_label(status: str) -> str:

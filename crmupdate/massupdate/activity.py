@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext, ngettext
+
 from crmupdate.massupdate.changetext import field_labels
 from crmupdate.massupdate.explanations import explain
 
@@ -89,13 +92,15 @@ def _zoho_status(event: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _explanation(event: Any, labels: dict[str, str]) -> str:
-    return explain(
-        event.code,
-        event.message,
-        event.details,
-        http_status=event.http_status,
-        field_labels=labels,
-    ).text
+    return str(
+        explain(
+            event.code,
+            event.message,
+            event.details,
+            http_status=event.http_status,
+            field_labels=labels,
+        ).text
+    )
 
 
 def _entry(event: Any, sent_before: int, labels: dict[str, str]) -> ActivityEntry:
@@ -132,9 +137,67 @@ def _entry(event: Any, sent_before: int, labels: dict[str, str]) -> ActivityEntr
         if by:
             return ActivityEntry(at, sentence, {"name": by.group("name")})
         return ActivityEntry(at, RESUMED if kind == "resumed" else SENT_AGAIN_BY, {"name": ""})
+    worded = _counted(kind, details)
+    if worded:
+        return ActivityEntry(at, OTHER, {"text": worded, "code": event.code})
     # An event this module does not word yet: its stored text, or its kind.
     text = event.message or kind.replace("_", " ").capitalize()
     return ActivityEntry(at, OTHER, {"text": text, "code": event.code})
+
+
+def _counts(details: dict[str, Any], *keys: str) -> dict[str, Any] | None:
+    """The whole-number `keys` of `details`, shown with the reader's digit grouping (None
+    when one is missing: an event stored before they were kept)."""
+    if not all(isinstance(details.get(key), int) for key in keys):
+        return None
+    return {key: intcomma(details[key]) for key in keys}
+
+
+def _counted(kind: str, details: dict[str, Any]) -> str:
+    """The sentence of an event worded from its counts ("" when it has none)."""
+    if kind == "frozen" and (p := _counts(details, "records", "calls")):
+        if details.get("kept"):
+            return (
+                ngettext(
+                    "The update acts on the %(records)s records in the view now, with their "
+                    "current values (%(calls)s Zoho call).",
+                    "The update acts on the %(records)s records in the view now, with their "
+                    "current values (%(calls)s Zoho calls).",
+                    details["calls"],
+                )
+                % p
+            )
+        return (
+            ngettext(
+                "The update acts on the %(records)s records in the view now (%(calls)s Zoho call).",
+                "The update acts on the %(records)s records in the view now (%(calls)s Zoho "
+                "calls).",
+                details["calls"],
+            )
+            % p
+        )
+    if kind == "done" and (p := _counts(details, "changed", "failed", "deleted", "calls")):
+        return (
+            ngettext(
+                "%(changed)s changed, %(failed)s not changed, %(deleted)s deleted since "
+                "(%(calls)s Zoho call).",
+                "%(changed)s changed, %(failed)s not changed, %(deleted)s deleted since "
+                "(%(calls)s Zoho calls).",
+                details["calls"],
+            )
+            % p
+        )
+    if kind == "checked" and (
+        p := _counts(details, "changed", "failed", "deleted", "reads", "retries")
+    ):
+        return (
+            gettext(
+                "Checked each record: %(changed)s changed, %(failed)s not changed, %(deleted)s "
+                "deleted since (reads: %(reads)s; retries by id: %(retries)s)."
+            )
+            % p
+        )
+    return ""
 
 
 def step_activity(step: Any) -> list[ActivityEntry]:

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.claims import WorkRow
 from crmupdate.massupdate.states import (
     FINISHED_STEP_STATUSES,
@@ -99,7 +100,11 @@ class MassUpdate(models.Model):
     failed_count = models.IntegerField(default=0)
     deleted_count = models.IntegerField(default=0)
     last_error_code = models.CharField(max_length=80, blank=True)
-    last_error_explanation = models.TextField(blank=True)
+    # What went wrong, as a text code and its parameters (see `texts`), worded when read:
+    # `last_error_explanation`. Rows from before codes keep their English text.
+    last_error_explanation_code = models.CharField(max_length=40, blank=True)
+    last_error_explanation_params = models.JSONField(default=dict, blank=True)
+    last_error_explanation_text = models.TextField(blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")  # the creator's, for display
     run_token = models.UUIDField(unique=True)
 
@@ -117,6 +122,22 @@ class MassUpdate(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_UPDATE_STATUSES
+
+    @property
+    def last_error_explanation(self) -> str:
+        """What went wrong and what to do, in the reader's language."""
+        return texts.stored_text(
+            self.last_error_explanation_code,
+            self.last_error_explanation_params,
+            self.last_error_explanation_text,
+        )
+
+    @last_error_explanation.setter
+    def last_error_explanation(self, text: str) -> None:
+        """A sentence kept as it is (shown in every language as written)."""
+        self.last_error_explanation_code = ""
+        self.last_error_explanation_params = {}
+        self.last_error_explanation_text = text
 
 
 class StepMode(models.TextChoices):
@@ -154,7 +175,10 @@ class Step(WorkRow):  # due_at, claimed_by, claim_expires_at
     poll_errors = models.PositiveIntegerField(default=0)  # consecutive failed status checks
     # True from "sending to Zoho" until the job ends: at most one per view and team.
     holds_view = models.BooleanField(default=False)
-    wait_reason = models.TextField(blank=True)  # why it is waiting, in plain words
+    # Why it is waiting, as a text code and its parameters (see `texts`): `wait_reason`.
+    wait_reason_code = models.CharField(max_length=40, blank=True)
+    wait_reason_params = models.JSONField(default=dict, blank=True)
+    wait_reason_text = models.TextField(blank=True)  # rows from before codes: English
     maybe_sent = models.BooleanField(default=False)  # interrupted after it may have reached Zoho
     error_code = models.CharField(max_length=80, blank=True)
     error_message = models.TextField(blank=True)
@@ -186,6 +210,17 @@ class Step(WorkRow):  # due_at, claimed_by, claim_expires_at
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_STEP_STATUSES
+
+    @property
+    def wait_reason(self) -> str:
+        """Why it is waiting, in the reader's language."""
+        return texts.stored_text(self.wait_reason_code, self.wait_reason_params,
+                                 self.wait_reason_text)  # fmt: skip
+
+    @wait_reason.setter
+    def wait_reason(self, text: str) -> None:
+        """A sentence kept as it is (shown in every language as written)."""
+        self.wait_reason_code, self.wait_reason_params, self.wait_reason_text = "", {}, text
 
     @property
     def progress_percent(self) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from crmupdate.massupdate import steps
+from crmupdate.massupdate import steps, texts
 from crmupdate.massupdate.clients import step_client
 from crmupdate.massupdate.frozen.verify import needs_check
 from crmupdate.massupdate.models import Step, StepStatus
@@ -37,7 +37,7 @@ def _poll_owned(step: Step, owner: str) -> str:
         "poll_count": step.poll_count + 1,
         "poll_errors": 0,
         "last_polled_at": now,
-        "wait_reason": "",
+        **texts.NO_WAIT_REASON,
     }
     if step.zoho_status != status.status:
         steps.event_add(

@@ -43,7 +43,7 @@ def step_recheck_paused(step_id: int, owner: str) -> str:
     in again since it paused; otherwise look again later."""
     step = Step.objects.select_related("update").get(pk=step_id)
     if signed_in_since(user_id=step.update.created_by_id, since=step.paused_at):
-        resumed = steps.steps_resume(update_id=step.update_id, note="Resumed after sign-in.")
+        resumed = steps.steps_resume(update_id=step.update_id)
         update_refresh(step.update_id)
         return f"resumed {resumed} step(s) after sign-in"
     steps.step_save(step.pk, owner, due_at=timezone.now() + recheck_delay())

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.changetext import changes_summary
 from crmupdate.massupdate.claims import RELEASED
 from crmupdate.massupdate.fieldforms import Change
@@ -206,7 +207,7 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
         status=StepStatus.PENDING,
         maybe_sent=False,
         due_at=now,
-        wait_reason="",
+        **texts.NO_WAIT_REASON,
         submit_attempts=0,
         **RELEASED,
         **NO_ERROR,
@@ -217,7 +218,7 @@ def step_retry(*, update: MassUpdate, step_id: int, member: Any) -> bool:
         StepEvent.objects.create(
             step_id=step_id,
             kind="retry",
-            message=f"{member.full_name or member.email} sent it again.",
+            details={"by": member.full_name or member.email},
         )
         update_refresh(update.pk)
     return bool(retried)
@@ -227,9 +228,7 @@ def massupdate_resume(*, update: MassUpdate, member: Any) -> int:
     """Carry on with paused steps (after the person signed in again), from now on with the
     Zoho token of the person who pressed the button."""
     MassUpdate.objects.filter(pk=update.pk).update(run_by=member.user)
-    resumed = steps_resume(
-        update_id=update.pk, note=f"Resumed by {member.full_name or member.email}."
-    )
+    resumed = steps_resume(update_id=update.pk, by=member.full_name or member.email)
     if resumed:
         update_refresh(update.pk)
     return resumed

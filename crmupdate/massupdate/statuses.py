@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crmupdate.massupdate.states import StepStatus, UpdateStatus
 
@@ -35,90 +36,138 @@ class StatusWord:
 
 _UPDATE: dict[str, tuple[Promise, str, Promise]] = {
     UpdateStatus.QUEUED: (
-        _("Waiting to start"),
+        pgettext_lazy("update status", "Waiting to start"),
         INFO,
         _("It starts as soon as the worker, and the view, are free."),
     ),
-    UpdateStatus.RUNNING: (_("In progress"), INFO, _("Zoho is changing the records.")),
+    UpdateStatus.RUNNING: (
+        pgettext_lazy("update status", "In progress"),
+        INFO,
+        _("Zoho is changing the records."),
+    ),
     UpdateStatus.WAITING: (
-        _("Waiting to retry"),
+        pgettext_lazy("update status", "Waiting to retry"),
         WARNING,
         _("Zoho asked us to wait; it carries on by itself."),
     ),
     UpdateStatus.PAUSED: (
-        _("Paused: sign in again"),
+        pgettext_lazy("update status", "Paused: sign in again"),
         WARNING,
         _("The Zoho sign-in expired. It carries on once someone signs in again."),
     ),
     UpdateStatus.NEEDS_ATTENTION: (
-        _("Needs your decision"),
+        pgettext_lazy("update status", "Needs your decision"),
         WARNING,
         _("A step stopped in a way only a person can settle."),
     ),
-    UpdateStatus.COMPLETED: (_("Completed"), SUCCESS, _("Zoho changed every record.")),
+    UpdateStatus.COMPLETED: (
+        pgettext_lazy("update status", "Completed"),
+        SUCCESS,
+        _("Zoho changed every record."),
+    ),
     UpdateStatus.COMPLETED_WITH_FAILURES: (
-        _("Completed with failures"),
+        pgettext_lazy("update status", "Completed with failures"),
         WARNING,
         _("Zoho changed some records and could not change others."),
     ),
-    UpdateStatus.FAILED: (_("Failed"), DANGER, _("The update stopped before it finished.")),
+    UpdateStatus.FAILED: (
+        pgettext_lazy("update status", "Failed"),
+        DANGER,
+        _("The update stopped before it finished."),
+    ),
     UpdateStatus.REFUSED: (
-        _("Refused by Zoho"),
+        pgettext_lazy("update status", "Refused by Zoho"),
         DANGER,
         _("Zoho did not accept the change, so nothing was changed."),
     ),
 }
 
 _STEP: dict[str, tuple[Promise, str, Promise]] = {
-    StepStatus.PENDING: (_("Not started yet"), NEUTRAL, _("It starts when its turn comes.")),
-    StepStatus.SUBMITTING: (_("Sending to Zoho"), INFO, _("The change is on its way to Zoho.")),
-    StepStatus.RUNNING: (_("In progress"), INFO, _("Zoho is changing the records.")),
+    StepStatus.PENDING: (
+        pgettext_lazy("step status", "Not started yet"),
+        NEUTRAL,
+        _("It starts when its turn comes."),
+    ),
+    StepStatus.SUBMITTING: (
+        pgettext_lazy("step status", "Sending to Zoho"),
+        INFO,
+        _("The change is on its way to Zoho."),
+    ),
+    StepStatus.RUNNING: (
+        pgettext_lazy("step status", "In progress"),
+        INFO,
+        _("Zoho is changing the records."),
+    ),
     StepStatus.SENDING: (
-        _("Sending record by record"),
+        pgettext_lazy("step status", "Sending record by record"),
         INFO,
         _("Zoho changes the records read when the update started, 500 at a time."),
     ),
     StepStatus.VERIFYING: (
-        _("Checking each record"),
+        pgettext_lazy("step status", "Checking each record"),
         INFO,
         _("Zoho reported records it could not change: we find which, and ask Zoho why."),
     ),
     StepStatus.PAUSED: (
-        _("Paused: sign in again"),
+        pgettext_lazy("step status", "Paused: sign in again"),
         WARNING,
         _("The Zoho sign-in expired. It carries on once someone signs in again."),
     ),
     StepStatus.INTERRUPTED: (
-        _("Interrupted"),
+        pgettext_lazy("step status", "Interrupted"),
         WARNING,
         _("Sending stopped before Zoho answered: you decide whether to send it again."),
     ),
-    StepStatus.COMPLETED: (_("Completed"), SUCCESS, _("Zoho changed every record.")),
-    StepStatus.FAILED: (_("Failed"), DANGER, _("This step stopped before it finished.")),
+    StepStatus.COMPLETED: (
+        pgettext_lazy("step status", "Completed"),
+        SUCCESS,
+        _("Zoho changed every record."),
+    ),
+    StepStatus.FAILED: (
+        pgettext_lazy("step status", "Failed"),
+        DANGER,
+        _("This step stopped before it finished."),
+    ),
     StepStatus.REFUSED: (
-        _("Refused by Zoho"),
+        pgettext_lazy("step status", "Refused by Zoho"),
         DANGER,
         _("Zoho did not accept this change, so nothing was changed."),
     ),
     StepStatus.SKIPPED: (
-        _("Not run"),
+        pgettext_lazy("step status", "Not run"),
         NEUTRAL,
         _("An earlier step did not complete, so this one was not sent."),
     ),
 }
 
 _STEP_COMPLETED_WITH_FAILURES = (
-    _("Completed with failures"),
+    pgettext_lazy("step status", "Completed with failures"),
     WARNING,
     _("Zoho changed some records and could not change others."),
 )
 
 # Zoho's own words for a mass-update job (GET .../actions/mass_update?job_id=...).
 _ZOHO_JOB: dict[str, tuple[Promise, str, Promise]] = {
-    "SCHEDULED": (_("Waiting at Zoho"), INFO, _("Zoho accepted the job and will start it soon.")),
-    "RUNNING": (_("Running at Zoho"), INFO, _("Zoho is changing the records.")),
-    "COMPLETED": (_("Finished at Zoho"), SUCCESS, _("Zoho went through every record.")),
-    "FAILED": (_("Stopped by Zoho"), DANGER, _("Zoho stopped the job before the end.")),
+    "SCHEDULED": (
+        pgettext_lazy("Zoho job status", "Waiting at Zoho"),
+        INFO,
+        _("Zoho accepted the job and will start it soon."),
+    ),
+    "RUNNING": (
+        pgettext_lazy("Zoho job status", "Running at Zoho"),
+        INFO,
+        _("Zoho is changing the records."),
+    ),
+    "COMPLETED": (
+        pgettext_lazy("Zoho job status", "Finished at Zoho"),
+        SUCCESS,
+        _("Zoho went through every record."),
+    ),
+    "FAILED": (
+        pgettext_lazy("Zoho job status", "Stopped by Zoho"),
+        DANGER,
+        _("Zoho stopped the job before the end."),
+    ),
 }
 
 
@@ -145,7 +194,12 @@ def step_status_word(status: str, *, failed_count: int = 0) -> StatusWord:
 def zoho_job_status_word(status: str) -> StatusWord:
     """Zoho's status of a job (SCHEDULED, RUNNING, COMPLETED, FAILED); empty: not sent yet."""
     if not status:
-        return StatusWord(code="", label=_("Not sent yet"), tone=NEUTRAL, explanation="")
+        return StatusWord(
+            code="",
+            label=pgettext_lazy("Zoho job status", "Not sent yet"),
+            tone=NEUTRAL,
+            explanation="",
+        )
     return _word(status.lower(), _ZOHO_JOB.get(status.upper()))
 
 

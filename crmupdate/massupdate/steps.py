@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from crmupdate.massupdate import explanations
+from crmupdate.massupdate import explanations, texts
 from crmupdate.massupdate.changetext import field_labels
 from crmupdate.massupdate.claims import RELEASED, row_save
 from crmupdate.massupdate.models import Step, StepEvent, StepStatus
@@ -88,7 +88,7 @@ def step_interrupt(step: Step, owner: str, error: ZohoError) -> bool:
         holds_view=False,
         maybe_sent=error.sent,
         due_at=None,
-        wait_reason="",
+        **texts.NO_WAIT_REASON,
         **error_fields(error),
     )
     if interrupted:
@@ -108,7 +108,7 @@ def step_pause(step: Step, owner: str, error: ZohoError, **fields: Any) -> None:
         due_at=now + recheck_delay(),
         **fields,
         **error_fields(error),
-        wait_reason=explanations.explain(error.code).next_step,
+        **texts.columns("wait_reason", texts.zoho_message(error.code, part=texts.ZOHO_NEXT)),
     )
     event_add(step, "paused", error)
 
@@ -124,7 +124,7 @@ def step_end(
         "status": status,
         "holds_view": False,
         "due_at": None,
-        "wait_reason": "",
+        **texts.NO_WAIT_REASON,
         "finished_at": timezone.now(),
         **(error_fields(error) if error is not None else {}),
         **fields,
@@ -148,7 +148,7 @@ def _skip_after(step: Step) -> None:
     ).filter(holds_view=False).update(
         status=StepStatus.SKIPPED,
         due_at=None,
-        wait_reason="Not started, because an earlier step did not complete.",
+        **texts.columns("wait_reason", texts.message(texts.STEP_SKIPPED)),
     )
 
 
@@ -166,7 +166,7 @@ def step_check_start(step: Step, owner: str, **fields: Any) -> None:
     with transaction.atomic():
         saved = step_save(
             step.pk, owner, **{**fields, "status": StepStatus.VERIFYING, "holds_view": False,
-                               "due_at": timezone.now(), "wait_reason": ""},
+                               "due_at": timezone.now(), **texts.NO_WAIT_REASON},
         )  # fmt: skip
         if saved:
             _wake_view_queue(step)
@@ -182,7 +182,7 @@ def _wake_view_queue(step: Step) -> None:
         status=StepStatus.PENDING,
         due_at__isnull=False,
         error_code="",
-    ).exclude(wait_reason="")
+    ).exclude(wait_reason_code="", wait_reason_text="")
     queued = waiting.exclude(update_id=step.update_id).values_list("pk", flat=True)[:20]
     Step.objects.filter(pk__in=list(queued)).update(due_at=now)
 
@@ -198,13 +198,7 @@ def wait_and_retry(step: Step, owner: str, error: ZohoError, attempt: int, statu
     """Zoho said "later" (or could not be reached before anything was sent): try again at a
     growing distance, keeping the view unless the step was never started."""
     later = timezone.now() + timedelta(seconds=retry_delay(attempt))
-    found = explanations.explain(
-        error.code,
-        error.message,
-        error.details,
-        http_status=error.http_status,
-        field_labels=field_labels(step.changes),
-    )
+    reason = texts.error_message_of(error, labels=field_labels(step.changes), part=texts.ZOHO_TEXT)
     local = timezone.localtime(later).strftime("%H:%M:%S UTC")
     step_save(
         step.pk,
@@ -212,22 +206,28 @@ def wait_and_retry(step: Step, owner: str, error: ZohoError, attempt: int, statu
         status=status,
         holds_view=status == StepStatus.RUNNING,  # a view job keeps its view
         due_at=later,
-        wait_reason=f"{found.text} Trying again at {local}.",
+        **texts.columns("wait_reason", texts.message(texts.AGAIN_AT, reason=reason, at=local)),
         **error_fields(error),
     )
     event_add(step, "waiting", error)
     return f"waiting after {error.code}"
 
 
-def steps_resume(*, update_id: int, note: str) -> int:
-    """Paused steps of an update carry on: a sent job is followed, an unsent one is sent."""
+def steps_resume(*, update_id: int, by: str = "") -> int:
+    """Paused steps of an update carry on: a sent job is followed, an unsent one is sent.
+    `by`: who let them carry on (nobody: they did after a new sign-in)."""
     now = timezone.now()
     resumed = 0
     for step in Step.objects.filter(update_id=update_id, status=StepStatus.PAUSED):
         status = StepStatus.RUNNING if step.job_id else StepStatus.PENDING
         if Step.objects.filter(pk=step.pk, status=StepStatus.PAUSED).update(
-            status=status, due_at=now, paused_at=None, wait_reason="", **RELEASED, **NO_ERROR
+            status=status,
+            due_at=now,
+            paused_at=None,
+            **texts.NO_WAIT_REASON,
+            **RELEASED,
+            **NO_ERROR,
         ):
-            event_add(step, "resumed", message=note)
+            event_add(step, "resumed", details={"by": by} if by else {})
             resumed += 1
     return resumed

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from crmupdate.massupdate import explanations, steps
+from crmupdate.massupdate import explanations, steps, texts
 from crmupdate.massupdate.claims import RELEASED
 from crmupdate.massupdate.clients import step_client
 from crmupdate.massupdate.frozen.freeze import step_freeze
@@ -97,7 +97,7 @@ def _submit_owned(step: Step, owner: str) -> str:
         "submitted_at": now,
         "poll_count": 0,
         "poll_errors": 0,
-        "wait_reason": "",
+        **texts.NO_WAIT_REASON,
         "maybe_sent": False,
         "due_at": now + timedelta(seconds=poll_delay(0)),
         **steps.NO_ERROR,
@@ -139,13 +139,12 @@ def _take_view(step: Step, owner: str) -> bool:
     except IntegrityError:
         marked = 0
         blocker = Step.objects.filter(team_id=step.team_id, cvid=step.cvid, holds_view=True).first()
-        who = f" (update #{blocker.update_id})" if blocker else ""
+        busy = texts.message(texts.VIEW_BUSY, update=blocker.update_id if blocker else None)
         steps.step_save(
             step.pk,
             owner,
             due_at=timezone.now() + view_busy_delay(),
-            wait_reason=f"Waiting for another update of this view{who} to finish: Zoho runs "
-            "one mass update per view at a time. This one starts by itself right after.",
+            **texts.columns("wait_reason", busy),
         )
         return False
     if not marked:

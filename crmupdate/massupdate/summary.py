@@ -7,15 +7,17 @@ from typing import Any
 
 from django.utils import timezone
 
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.changetext import field_labels
-from crmupdate.massupdate.explanations import explain_text
 from crmupdate.massupdate.frozen.outcome import (
-    applied_sentence,
-    counts_sentence,
-    reasons_sentence,
+    applied_message,
+    counts_message,
+    noun_of,
+    reasons_message,
     record_counts,
 )
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
+from crmupdate.massupdate.texts import Message
 
 # Errors after which the step waits and tries again by itself.
 _WAITING_CODES = frozenset({"ALREADY_SCHEDULED", "TOO_MANY_REQUESTS"})
@@ -44,7 +46,7 @@ def derive_status(steps: Sequence[Step]) -> str:
         return UpdateStatus.WAITING
     if current is not None and current.holds_view:
         return UpdateStatus.RUNNING  # reading the view's records before it is sent (freeze)
-    if current is not None and current.wait_reason:
+    if current is not None and (current.wait_reason_code or current.wait_reason_text):
         return UpdateStatus.QUEUED  # behind another update of the same view
     if StepStatus.COMPLETED in statuses:
         return UpdateStatus.RUNNING  # between two steps
@@ -59,14 +61,14 @@ def update_refresh(update_id: int) -> None:
     status = derive_status(steps)
     with_error = [s for s in steps if s.error_code]
     last = with_error[-1] if with_error else None
-    explanation = ""
+    explanation: Message | None = None
     if last is not None:
-        explanation = explain_text(
+        explanation = texts.zoho_message(
             last.error_code,
             last.error_message,
             last.error_details,
             http_status=last.error_http_status,
-            field_labels=field_labels(last.changes),
+            labels=field_labels(last.changes),
             maybe_sent=last.maybe_sent,
         )
     finished = all(s.finished for s in steps)
@@ -78,7 +80,7 @@ def update_refresh(update_id: int) -> None:
         "failed_count": sum(s.failed_count for s in steps),
         "job_ids": " ".join(s.job_id for s in steps if s.job_id),
         "last_error_code": last.error_code if last else "",
-        "last_error_explanation": explanation,
+        **texts.columns("last_error_explanation", explanation),
         "updated_at": timezone.now(),
     }
     update = MassUpdate.objects.filter(pk=update_id).values("frozen_count", "module_label").first()
@@ -94,8 +96,8 @@ def update_refresh(update_id: int) -> None:
 
 
 def _per_record(
-    update_id: int, steps: list[Step], finished: bool, update: Any, explanation: str,
-    status: str,
+    update_id: int, steps: list[Step], finished: bool, update: Any,
+    explanation: Message | None, status: str,
 ) -> dict[str, Any]:  # fmt: skip
     """Counts per record of the frozen set, and the words for the history's columns."""
     frozen = int(update["frozen_count"])
@@ -111,13 +113,14 @@ def _per_record(
     }
     if not finished:
         return fields
-    noun = str(update["module_label"]).lower() or "records"
-    words = [counts_sentence(counts, noun) + "."]
-    partial = applied_sentence(steps=steps, changed=counts.changed, noun=noun, reason=explanation)
-    words.append(partial or explanation)
+    noun = noun_of(str(update["module_label"]))
+    words: list[Message] = [counts_message(counts, noun, end=True)]
+    partial = applied_message(steps=steps, changed=counts.changed, noun=noun, reason=explanation)
+    if partial or explanation:
+        words.append(partial or explanation)  # type: ignore[arg-type]
     if counts.not_changed:
-        words.append(reasons_sentence(counts))
-    fields["last_error_explanation"] = " ".join(w for w in words if w)
+        words.append(reasons_message(counts))
+    fields.update(texts.columns("last_error_explanation", texts.message(texts.JOIN, parts=words)))
     if counts.reasons and not any(s.error_code for s in steps):
         fields["last_error_code"] = counts.reasons[0][0][:80]
     # A retry may have changed every record left: the status follows the records.

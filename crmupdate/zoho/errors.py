@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import Any
 
 import requests
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from urllib3.exceptions import NewConnectionError
 
 # Codes from Zoho's status-code pages and the seed, grouped by what a caller can do about them.
@@ -18,7 +20,7 @@ RATE_LIMIT_CODES = frozenset({"TOO_MANY_REQUESTS"})
 # ALREADY_SCHEDULED: another job runs on the same view; trying again later succeeds.
 TRANSIENT_CODES = frozenset({"INTERNAL_ERROR", "ALREADY_SCHEDULED"})
 
-SCOPE_MISMATCH_HINT = (
+SCOPE_MISMATCH_HINT = _(
     "The Zoho sign-in does not include the permission this needs. A fresh access token will "
     "not add it: sign in with Zoho again and accept every requested permission."
 )
@@ -60,6 +62,7 @@ class ZohoError(Exception):
         http_status: int | None = None,
         sent: bool = True,
     ) -> None:
+        message = str(message)  # a translated text is worded now, in the active language
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
@@ -107,9 +110,9 @@ def error_from_entry(entry: Mapping[str, Any], *, http_status: int | None) -> Zo
     code = str(entry.get("code") or "").strip() or f"HTTP_{http_status}"
     message = str(entry.get("message") or "").strip()
     if not message:
-        message = f"Zoho refused the request (HTTP {http_status})."
+        message = gettext("Zoho refused the request (HTTP %(status)s).") % {"status": http_status}
     if code == SCOPE_MISMATCH:
-        message = f"{message}. {SCOPE_MISMATCH_HINT}" if message else SCOPE_MISMATCH_HINT
+        message = f"{message}. {SCOPE_MISMATCH_HINT}" if message else str(SCOPE_MISMATCH_HINT)
     details = entry.get("details")
     return ZohoError(
         code=code,
@@ -151,13 +154,14 @@ def unreadable_answer(status: int) -> ZohoError:
     """An answer without a body we understand (HTML from a proxy, cut-off JSON...)."""
     if status >= 400:
         category = category_for("", status)
-        message = f"Zoho answered HTTP {status} without an error description."
+        message = gettext("Zoho answered HTTP %(status)s without an error description.")
     elif 300 <= status < 400:
         category = ErrorCategory.PERMANENT
-        message = f"Zoho answered with an unexpected redirect (HTTP {status})."
+        message = gettext("Zoho answered with an unexpected redirect (HTTP %(status)s).")
     else:
         category = ErrorCategory.TRANSIENT
-        message = f"Zoho sent an answer that could not be read (HTTP {status})."
+        message = gettext("Zoho sent an answer that could not be read (HTTP %(status)s).")
+    message = message % {"status": status}
     return ZohoError(
         code=MALFORMED_RESPONSE, message=message, http_status=status, category=category
     )
@@ -171,22 +175,34 @@ def network_error(
     `sent` is False only when the connection was never made (refused, unknown host, connect
     timeout, TLS handshake): then nothing can have reached Zoho and a retry is safe.
     """
-    seconds = f"{timeout:g} second{'' if timeout == 1 else 's'}"
+    whole = int(timeout) if float(timeout).is_integer() else 2
+    words = {"host": host, "seconds": f"{timeout:g}"}
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         code, sent = TIMEOUT, False
-        message = f"Could not connect to Zoho ({host}) within {seconds}."
+        message = ngettext(
+            "Could not connect to Zoho (%(host)s) within %(seconds)s second.",
+            "Could not connect to Zoho (%(host)s) within %(seconds)s seconds.",
+            whole,
+        )
     elif isinstance(exc, requests.exceptions.Timeout):
         code, sent = TIMEOUT, True
-        message = f"Zoho did not answer within {seconds}."
+        message = ngettext(
+            "Zoho did not answer within %(seconds)s second.",
+            "Zoho did not answer within %(seconds)s seconds.",
+            whole,
+        )
     elif isinstance(exc, requests.exceptions.SSLError):
         code, sent = NETWORK_ERROR, False
-        message = f"Could not open a secure connection to Zoho ({host})."
+        message = gettext("Could not open a secure connection to Zoho (%(host)s).")
     elif isinstance(exc, requests.exceptions.ConnectionError) and _never_connected(exc):
         code, sent = NETWORK_ERROR, False
-        message = f"Could not connect to Zoho ({host}): the connection was refused or failed."
+        message = gettext(
+            "Could not connect to Zoho (%(host)s): the connection was refused or failed."
+        )
     else:
         code, sent = NETWORK_ERROR, True
-        message = f"The connection to Zoho ({host}) broke before its answer arrived."
+        message = gettext("The connection to Zoho (%(host)s) broke before its answer arrived.")
+    message = message % words
     return ZohoError(
         code=code, message=message, category=ErrorCategory.TRANSIENT, http_status=None, sent=sent
     )

@@ -211,7 +211,7 @@ def _accounts_error(status: int, body: dict[str, Any] | None, *, grant: str) -> 
         cause = str(body.get("cause") or body.get("code") or f"HTTP_{status}")
         if "SCOPE" in cause.upper():
             # A refreshed token carries the same scopes; only a new sign-in grants more.
-            category, message = ErrorCategory.PERMANENT, SCOPE_MISMATCH_HINT
+            category, message = ErrorCategory.PERMANENT, str(SCOPE_MISMATCH_HINT)
         elif cause in _USER_INFO_AUTH_CAUSES or status == 401:
             category = ErrorCategory.AUTH
             message = "Zoho did not accept the access token. Please sign in again."

@@ -34,7 +34,10 @@ def test_it_fills_a_team_by_zoho_org_id_with_realistic_rows(sam, client_for):
     for update in refused[:50]:
         assert update.job_ids == "" or len(update.job_ids.split()) < update.step_count
         assert update.last_error_explanation
-    cvid = refused.filter(last_error_code="INVALID_DATA", last_error_explanation__contains="view")
+    # The explanation is stored as a code and its parameters, worded when read.
+    cvid = refused.filter(
+        last_error_code="INVALID_DATA", last_error_explanation_params__details__api_name="cvid"
+    )
     assert cvid.first().last_error_explanation == explain_text(
         "INVALID_DATA", "the cvid given seems to be invalid", {"api_name": "cvid"}
     )

@@ -4,6 +4,8 @@ update does not run and the page says why."""
 
 import pytest
 
+from crmupdate.massupdate import texts
+from crmupdate.massupdate.activity import step_activity
 from crmupdate.massupdate.frozen.models import FrozenStatus as BackupStatus
 from crmupdate.massupdate.frozen.models import FrozenView as Backup
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus, UpdateStatus
@@ -68,8 +70,13 @@ def test_a_view_larger_than_one_page_is_backed_up_before_the_job_starts(sam, sim
     update.refresh_from_db()
     assert update.finished and update.updated_count > 200
     assert backup.expires_at is not None
-    event = update.steps.get().events.get(kind="frozen").message
-    assert f"acts on the {len(before):,} records in the view now with their current" in event
+    event = update.steps.get().events.get(kind="frozen")
+    assert (event.details["records"], event.details["kept"]) == (len(before), True)
+    (entry,) = [e for e in step_activity(update.steps.get()) if "acts on the" in str(e.params)]
+    assert (
+        f"acts on the {len(before):,} records in the view now, with their current"
+        in (entry.params["text"])
+    )
     assert update.frozen_count == len(before)
 
 
@@ -198,7 +205,7 @@ def test_a_backup_left_behind_by_a_dead_worker_carries_on_from_the_next_page(sam
     now = timezone.now()
     Step.objects.filter(update=update).update(
         claimed_by="dead-worker", claim_expires_at=now + timedelta(minutes=10),
-        due_at=now - timedelta(minutes=10), error_code="", wait_reason="",
+        due_at=now - timedelta(minutes=10), error_code="", **texts.NO_WAIT_REASON,
     )  # fmt: skip
     a_new_day(sim.org)
 

@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from crmupdate.massupdate import explanations, steps
+from crmupdate.massupdate import explanations, steps, texts
 from crmupdate.massupdate.frozen.models import FrozenChunk, FrozenStatus, FrozenView
 from crmupdate.massupdate.models import MassUpdate, Step, StepStatus
 from crmupdate.massupdate.names import record_display_name
@@ -63,7 +63,7 @@ def step_freeze(step: Step, owner: str, client: Any) -> str | None:
         # Read while the view was not ours: another update may have changed it since.
         _restart(frozen)
     step.holds_view = True
-    steps.step_save(step.pk, owner, release=False, wait_reason=_progress(frozen), **steps.NO_ERROR)
+    steps.step_save(step.pk, owner, release=False, **_progress(frozen), **steps.NO_ERROR)
     update_refresh(step.update_id)
     return _read_pages(step, owner, client, frozen)
 
@@ -159,22 +159,17 @@ def _read_pages(step: Step, owner: str, client: Any, frozen: FrozenView) -> str 
             _complete(step, owner, frozen)
             return None
         renewed = steps.step_save(
-            step.pk, owner, release=False, wait_reason=_progress(frozen),
+            step.pk, owner, release=False, **_progress(frozen),
             claim_expires_at=timezone.now() + sending_claim_length(),
         )  # fmt: skip
         if not renewed:
             return "lost the step while reading the view"
 
 
-def _calls(n: int) -> str:
-    return f"{n:,} Zoho call{'' if n == 1 else 's'}"
-
-
-def _progress(frozen: FrozenView) -> str:
-    return (
-        "Reading the records of the view before sending the first job: "
-        f"{frozen.record_count:,} records read so far ({_calls(frozen.api_calls)})."
-    )
+def _progress(frozen: FrozenView) -> dict[str, Any]:
+    """The step's wait reason while the records are read."""
+    reading = texts.message(texts.READING, records=frozen.record_count, calls=frozen.api_calls)
+    return texts.columns("wait_reason", reading)
 
 
 def _complete(step: Step, owner: str, frozen: FrozenView) -> None:
@@ -185,15 +180,14 @@ def _complete(step: Step, owner: str, frozen: FrozenView) -> None:
     )
     MassUpdate.objects.filter(pk=step.update_id).update(frozen_count=frozen.record_count)
     # A fresh claim for the sending that follows right away.
-    steps.step_save(step.pk, owner, release=False, wait_reason="",
+    steps.step_save(step.pk, owner, release=False, **texts.NO_WAIT_REASON,
                     claim_expires_at=now + sending_claim_length())  # fmt: skip
-    kept = " with their current values" if frozen.keep_values else ""
     steps.event_add(
         step,
         "frozen",
-        message=f"The update acts on the {frozen.record_count:,} records in the view now"
-        f"{kept} ({_calls(frozen.api_calls)}).",
-    )
+        details={"records": frozen.record_count, "calls": frozen.api_calls,
+                 "kept": frozen.keep_values},
+    )  # fmt: skip
 
 
 def _read_failed(step: Step, owner: str, frozen: FrozenView, error: ZohoError) -> str:
@@ -217,15 +211,14 @@ def _read_failed(step: Step, owner: str, frozen: FrozenView, error: ZohoError) -
 def _later(step: Step, owner: str, frozen: FrozenView, error: ZohoError, *, attempt: int) -> str:
     """Wait and carry on, keeping the view (unlike a step that was never started)."""
     later = timezone.now() + timedelta(seconds=retry_delay(attempt))
-    found = explanations.explain(error.code, error.message, error.details,
-                                 http_status=error.http_status)  # fmt: skip
+    reason = texts.error_message_of(error, part=texts.ZOHO_TEXT)
     at = timezone.localtime(later).strftime("%H:%M:%S UTC")
+    waiting = texts.message(texts.READING_WAIT, records=frozen.record_count, reason=reason, at=at)
     steps.step_save(
         step.pk,
         owner,
         due_at=later,
-        wait_reason=f"Reading the records of the view before sending ({frozen.record_count:,} "
-        f"read so far). {found.text} Trying again at {at}.",
+        **texts.columns("wait_reason", waiting),
         **steps.error_fields(error),
     )
     steps.event_add(step, "waiting", error)

@@ -15,7 +15,7 @@ import time
 from django.db.models import F
 from django.utils import timezone
 
-from crmupdate.massupdate import steps
+from crmupdate.massupdate import steps, texts
 from crmupdate.massupdate.clients import step_client
 from crmupdate.massupdate.frozen.models import FrozenView, RecordFailure
 from crmupdate.massupdate.frozen.records import failures_keep, results_sort, rows_slice
@@ -35,10 +35,10 @@ def ids_start(step: Step, owner: str) -> str:
     """A later step's turn has come: send it record by record, starting now."""
     now = timezone.now()
     steps.step_save(
-        step.pk, owner, status=StepStatus.SENDING, due_at=now, wait_reason="",
+        step.pk, owner, status=StepStatus.SENDING, due_at=now, **texts.NO_WAIT_REASON,
         submitted_at=step.submitted_at or now, **steps.NO_ERROR,
     )  # fmt: skip
-    steps.event_add(step, "sending", message="Sending record by record (500 per Zoho call).")
+    steps.event_add(step, "sending", details={"ids_mode": True})
     return "sending record by record"
 
 
@@ -96,8 +96,8 @@ def _finish(step: Step, owner: str, frozen: FrozenView) -> str:
         updated_count=changed, failed_count=failed, deleted_count=deleted, not_updated_count=0,
     )  # fmt: skip
     steps.event_add(
-        step, "done", message=f"{changed:,} changed, {failed:,} not changed, {deleted:,} deleted "
-        f"since ({step.ids_calls:,} Zoho calls).",
+        step, "done", details={"changed": changed, "failed": failed, "deleted": deleted,
+                               "calls": step.ids_calls},
     )  # fmt: skip
     return f"done: {changed} changed, {failed} not changed"
 

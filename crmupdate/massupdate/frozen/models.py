@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.claims import WorkRow
 from crmupdate.massupdate.states import UpdateStatus
 
@@ -103,8 +104,13 @@ class RecordFailure(models.Model):
     code = models.CharField(max_length=80, blank=True)  # Zoho's
     message = models.TextField(blank=True)  # Zoho's
     details = models.JSONField(default=dict, blank=True)
-    explanation = models.TextField(blank=True)  # ours: what happened
-    next_step = models.TextField(blank=True)  # ours: what to do
+    # Ours, worded when read (see `texts`): what happened (`explanation`) and what to do
+    # (`next_step`), from Zoho's code, message and details and these parameters (`labels`,
+    # `deleted`). Rows from before codes keep their English sentences.
+    explanation_code = models.CharField(max_length=40, blank=True)
+    explanation_params = models.JSONField(default=dict, blank=True)
+    explanation_text = models.TextField(blank=True)
+    next_step_text = models.TextField(blank=True)
     deleted = models.BooleanField(default=False)  # the record no longer exists in Zoho
     attempt = models.PositiveIntegerField(default=0)  # 0: the step itself; n: retry n
     resolved_at = models.DateTimeField(null=True, blank=True)  # a retry changed it
@@ -120,6 +126,33 @@ class RecordFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id}: {self.code}"
+
+    def _worded(self, part: str, old_text: str) -> str:
+        if not self.explanation_code:
+            return old_text
+        return texts.render_message(
+            texts.record_message(part, self.code, self.message, self.details,
+                                 self.explanation_params)
+        )  # fmt: skip
+
+    @property
+    def explanation(self) -> str:
+        """What happened to the record, in the reader's language."""
+        return self._worded(texts.RECORD_TEXT, self.explanation_text)
+
+    @explanation.setter
+    def explanation(self, text: str) -> None:
+        """A sentence kept as it is (shown in every language as written)."""
+        self.explanation_code, self.explanation_text = "", text
+
+    @property
+    def next_step(self) -> str:
+        """What to do about it, in the reader's language."""
+        return self._worded(texts.RECORD_NEXT, self.next_step_text)
+
+    @next_step.setter
+    def next_step(self, text: str) -> None:
+        self.explanation_code, self.next_step_text = "", text
 
 
 class RecordRetry(WorkRow):  # due_at, claimed_by, claim_expires_at
@@ -143,7 +176,10 @@ class RecordRetry(WorkRow):  # due_at, claimed_by, claim_expires_at
     calls = models.PositiveIntegerField(default=0)
     error_code = models.CharField(max_length=80, blank=True)
     error_message = models.TextField(blank=True)
-    wait_reason = models.TextField(blank=True)
+    # Why it waits or stopped, as a text code and its parameters (see `texts`): `wait_reason`.
+    wait_reason_code = models.CharField(max_length=40, blank=True)
+    wait_reason_params = models.JSONField(default=dict, blank=True)
+    wait_reason_text = models.TextField(blank=True)  # rows from before codes: English
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["update", "number"], name="mu_retry_number")]
@@ -151,3 +187,14 @@ class RecordRetry(WorkRow):  # due_at, claimed_by, claim_expires_at
 
     def __str__(self) -> str:
         return f"Retry {self.number} of update {self.update_id}"
+
+    @property
+    def wait_reason(self) -> str:
+        """Why it waits or stopped, in the reader's language."""
+        return texts.stored_text(self.wait_reason_code, self.wait_reason_params,
+                                 self.wait_reason_text)  # fmt: skip
+
+    @wait_reason.setter
+    def wait_reason(self, text: str) -> None:
+        """A sentence kept as it is (shown in every language as written)."""
+        self.wait_reason_code, self.wait_reason_params, self.wait_reason_text = "", {}, text

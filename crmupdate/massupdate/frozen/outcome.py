@@ -3,7 +3,7 @@
 Counts add up per record, not per job: a record is "changed" when no step left it unchanged,
 "not changed" when some step (after its retry) did not change it, "deleted" when Zoho no
 longer has it; changed + not changed + deleted = the frozen count. The same words go on the
-update's page and into the history's explanation column.
+update's page and into the history's explanation column, as stored texts (see `texts`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count
 
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.frozen.models import RecordFailure
+from crmupdate.massupdate.texts import Message
 
 
 @dataclass
@@ -22,7 +25,8 @@ class RecordCounts:
     changed: int
     not_changed: int
     deleted: int
-    reasons: list[tuple[str, int, str]] = field(default_factory=list)  # code, records, words
+    # (code, records, what happened to them as a stored text: see `texts`)
+    reasons: list[tuple[str, int, Message]] = field(default_factory=list)
 
 
 def record_counts(update_id: int, frozen_count: int, *, reasons: bool = False) -> RecordCounts:
@@ -45,45 +49,61 @@ def record_counts(update_id: int, frozen_count: int, *, reasons: bool = False) -
             .order_by("-records", "code")
         )
         for row in rows[:5]:
-            words = refused.filter(code=row["code"]).values_list("explanation", flat=True)[:1]
-            counts.reasons.append((row["code"], row["records"], words[0] if words else ""))
+            counts.reasons.append((row["code"], row["records"], _reason_of(refused, row["code"])))
     return counts
+
+
+def _reason_of(refused: Any, code: str) -> Message:
+    """What happened to the records refused with `code` (one of them speaks for all)."""
+    found = (
+        refused.filter(code=code)
+        .values_list("explanation_code", "explanation_params", "message", "details",
+                     "explanation_text")[:1]
+    )  # fmt: skip
+    if not found:
+        return texts.message(texts.PLAIN, text="")
+    worded, params, message, details, old_text = found[0]
+    if not worded:
+        return texts.message(texts.PLAIN, text=old_text)
+    return texts.record_message(texts.RECORD_TEXT, code, message, details, params)
+
+
+def noun_of(module_label: str) -> str | Message:
+    """What the module calls its records ("deals", Zoho's label), or our word "records"."""
+    return module_label.lower() or texts.message(texts.RECORDS)
+
+
+def counts_message(counts: RecordCounts, noun: str | Message, *, end: bool = False) -> Message:
+    """ "1,010 of 1,013 deals changed; 3 not changed; 1 deleted in Zoho since"."""
+    return texts.message(
+        texts.COUNTS, changed=counts.changed, frozen=counts.frozen, noun=noun,
+        not_changed=counts.not_changed, deleted=counts.deleted, end=end,
+    )  # fmt: skip
+
+
+def reasons_message(counts: RecordCounts) -> Message:
+    """ "3 records: <what happened to them>" for each reason."""
+    parts = [texts.message(texts.REASON, count=n, words=words) for _, n, words in counts.reasons]
+    return texts.message(texts.JOIN, parts=parts)
+
+
+def applied_message(
+    *, steps: list[Any], changed: int, noun: str | Message, reason: Message | None
+) -> Message | None:  # fmt: skip
+    """ "3 of 8 field changes applied to 1,010 deals; 5 not applied because ..." when some
+    field changes never reached Zoho (a step refused, the rest not started); None otherwise."""
+    total = sum(len(s.changes or []) for s in steps)
+    applied = sum(len(s.changes or []) for s in steps if s.status == "completed")
+    if applied == total or applied == 0:
+        return None
+    return texts.message(
+        texts.APPLIED, applied=applied, total=total, changed=changed, noun=noun,
+        missing=total - applied, reason=reason,
+    )  # fmt: skip
 
 
 def plural(count: int, noun: str) -> str:
     """ "1 record" / "3 records"; `noun` is the plural ("deals")."""
     if count == 1 and noun.endswith("s"):
         noun = noun[:-1]
-    return f"{count:,} {noun}"
-
-
-def counts_sentence(counts: RecordCounts, noun: str) -> str:
-    """ "1,010 of 1,013 deals changed; 3 not changed; 1 deleted in Zoho since"."""
-    text = f"{counts.changed:,} of {plural(counts.frozen, noun)} changed"
-    if counts.not_changed:
-        text += f"; {counts.not_changed:,} not changed"
-    if counts.deleted:
-        text += f"; {counts.deleted:,} deleted in Zoho since the update started"
-    return text
-
-
-def reasons_sentence(counts: RecordCounts) -> str:
-    parts = [f"{plural(n, 'records')}: {words}" for _, n, words in counts.reasons]
-    return " ".join(parts)
-
-
-def applied_sentence(
-    *, steps: list[Any], changed: int, noun: str, reason: str
-) -> str:  # fmt: skip
-    """ "3 of 8 field changes applied to 1,010 deals; 5 not applied because ..." when some
-    field changes never reached Zoho (a step refused, the rest not started); "" otherwise."""
-    total = sum(len(s.changes or []) for s in steps)
-    applied = sum(len(s.changes or []) for s in steps if s.status == "completed")
-    if applied == total or applied == 0:
-        return ""
-    missing = total - applied
-    because = f" because {reason[:1].lower()}{reason[1:]}" if reason else ""
-    return (
-        f"{applied:,} of {total:,} field changes applied to {plural(changed, noun)}; "
-        f"{missing:,} not applied{because.rstrip('.')}."
-    )
+    return f"{intcomma(count)} {noun}"

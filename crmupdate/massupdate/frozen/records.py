@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from crmupdate.massupdate import explanations
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.frozen.models import FrozenChunk, FrozenView, RecordFailure
 from crmupdate.massupdate.models import Step
 from crmupdate.massupdate.undo.values import rows_decode
@@ -79,7 +79,7 @@ def failure_from(
     step: Step, record_id: str, name: str, *, code: str, message: str,
     details: dict[str, Any] | None = None, attempt: int = 0,
 ) -> RecordFailure:  # fmt: skip
-    """An unsaved failure row with our explanation."""
+    """An unsaved failure row with what our explanation needs (worded when read)."""
     labels = labels_of(step)
     details = dict(details or {})
     deleted = code == DELETED_CODE or (
@@ -87,10 +87,9 @@ def failure_from(
     )
     api_name = str(details.get("api_name") or "")
     fields = [labels[api_name]] if api_name in labels else list(labels.values())
-    if deleted:
-        found = explanations.explain_record("INVALID_DATA", message, {"id": record_id})
-    else:
-        found = explanations.explain_record(code, message, details, field_labels=labels)
+    params: dict[str, Any] = {"deleted": True} if deleted else {}
+    if api_name in labels and not deleted:
+        params["labels"] = {api_name: labels[api_name]}
     return RecordFailure(
         team_id=step.team_id,
         update_id=step.update_id,
@@ -101,8 +100,8 @@ def failure_from(
         code=code[:80],
         message=message,
         details=details,
-        explanation=found.text,
-        next_step=found.next_step,
+        explanation_code=texts.RECORD_TEXT,
+        explanation_params=params,
         deleted=deleted,
         attempt=attempt,
     )
@@ -125,8 +124,9 @@ def failures_keep(failures: Sequence[RecordFailure]) -> None:
             if old is None:
                 new.append(failure)
                 continue
-            for name in ("code", "message", "details", "explanation", "next_step", "deleted",
-                         "attempt", "fields"):  # fmt: skip
+            for name in ("code", "message", "details", "explanation_code", "explanation_params",
+                         "explanation_text", "next_step_text", "deleted", "attempt",
+                         "fields"):  # fmt: skip
                 setattr(old, name, getattr(failure, name))
             old.resolved_at = None
             old.save()

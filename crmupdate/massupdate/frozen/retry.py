@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from crmupdate.massupdate import explanations
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.claims import row_save
 from crmupdate.massupdate.clients import worker_client
 from crmupdate.massupdate.frozen.idsmode import PER_CALL
@@ -76,7 +76,7 @@ def _run_owned(retry: RecordRetry, owner: str) -> str:
     except ZohoError as error:
         return _failed(retry, owner, error)
     row_save(RecordRetry, retry.pk, owner, release=False, status=UpdateStatus.RUNNING,
-             wait_reason="")  # fmt: skip
+             **texts.NO_WAIT_REASON)  # fmt: skip
     ran = [StepStatus.COMPLETED, StepStatus.FAILED]
     for step in Step.objects.filter(update=retry.update, status__in=ran).order_by("position"):
         while True:
@@ -124,8 +124,7 @@ def _run_owned(retry: RecordRetry, owner: str) -> str:
 
 
 def _failed(retry: RecordRetry, owner: str, error: ZohoError) -> str:
-    found = explanations.explain(error.code, error.message, error.details,
-                                 http_status=error.http_status)  # fmt: skip
+    reason = texts.error_message_of(error, part=texts.ZOHO_TEXT)
     # Zoho said "later", or nothing reached it: wait and carry on (a sent batch that got no
     # answer is harmless to send again: it sets the same values).
     waits = error.category in (ErrorCategory.RATE_LIMITED, ErrorCategory.TRANSIENT)
@@ -133,9 +132,11 @@ def _failed(retry: RecordRetry, owner: str, error: ZohoError) -> str:
     if waits:
         later = timezone.now() + timedelta(seconds=retry_delay(max_attempts()))
         row_save(RecordRetry, retry.pk, owner, status=UpdateStatus.WAITING, due_at=later,
-                 wait_reason=f"{found.text} Trying again shortly.", **fields)  # fmt: skip
+                 **texts.columns("wait_reason", texts.message(texts.AGAIN_SHORTLY, reason=reason)),
+                 **fields)  # fmt: skip
         return f"retry waiting after {error.code}"
     row_save(RecordRetry, retry.pk, owner, status=UpdateStatus.FAILED, due_at=None,
-             finished_at=timezone.now(), wait_reason=f"{found.text} {found.next_step}",
+             finished_at=timezone.now(),
+             **texts.columns("wait_reason", texts.error_message_of(error)),
              **fields)  # fmt: skip
     return f"retry stopped by {error.code}"

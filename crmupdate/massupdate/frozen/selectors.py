@@ -7,15 +7,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext
 
-from crmupdate.massupdate.explanations import explain
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.frozen.models import FrozenView, RecordFailure, RecordRetry
 from crmupdate.massupdate.frozen.outcome import (
     RecordCounts,
-    applied_sentence,
-    counts_sentence,
+    applied_message,
+    counts_message,
+    noun_of,
     plural,
     record_counts,
 )
@@ -47,24 +49,25 @@ def update_outcome(update: MassUpdate, steps: list[Step]) -> Outcome:
     frozen = FrozenView.objects.filter(update=update).first()
     if frozen is None or update.frozen_count is None:
         return Outcome(frozen=frozen, counts=None)
-    noun = update.module_label.lower() or "records"
+    noun = noun_of(update.module_label)
     counts = record_counts(update.pk, update.frozen_count)
     outcome = Outcome(frozen=frozen, counts=counts)
     if update.finished:
-        outcome.sentence = counts_sentence(counts, noun)
+        outcome.sentence = texts.render_message(counts_message(counts, noun))
         failed = next((s for s in steps if s.error_code), None)
-        reason = ""
+        reason = None
         if failed is not None:
             labels = {c.get("api_name", ""): c.get("label", "") for c in failed.changes or []}
-            reason = explain(
+            reason = texts.zoho_message(
                 failed.error_code,
                 failed.error_message,
                 failed.error_details,
                 http_status=failed.error_http_status,
-                field_labels=labels,
-            ).text
-        outcome.applied = applied_sentence(
-            steps=steps, changed=counts.changed, noun=noun, reason=reason
+                labels=labels,
+                part=texts.ZOHO_TEXT,
+            )
+        outcome.applied = texts.render_message(
+            applied_message(steps=steps, changed=counts.changed, noun=noun, reason=reason)
         )
     outcome.retry = RecordRetry.objects.filter(update=update).order_by("-number").first()
     outcome.retrying = bool(outcome.retry and outcome.retry.status in RUNNABLE)
@@ -109,8 +112,11 @@ def failures_export_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
             "fields",
             "code",
             "message",
-            "explanation",
-            "next_step",
+            "details",
+            "explanation_code",
+            "explanation_params",
+            "explanation_text",
+            "next_step_text",
             "deleted",
             "attempt",
         )  # fmt: skip
@@ -122,11 +128,22 @@ def failures_export_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
         fields,
         code,
         message,
-        text,
-        next_step,
+        details,
+        worded,
+        params,
+        old_text,
+        old_next_step,
         gone,
         attempt,
     ) in rows.iterator(chunk_size=2000):
+        text, next_step = old_text, old_next_step
+        if worded:
+            text = texts.render_message(
+                texts.record_message(texts.RECORD_TEXT, code, message, details, params)
+            )
+            next_step = texts.render_message(
+                texts.record_message(texts.RECORD_NEXT, code, message, details, params)
+            )
         yield (
             record_id, name, position, ", ".join(fields or []), code, message, text, next_step,
             gone, attempt,
@@ -136,23 +153,36 @@ def failures_export_rows(update: MassUpdate) -> Iterator[tuple[Any, ...]]:
 def step_automation(position: int, count: int | None, noun: str) -> str:
     """What Zoho runs for step `position`, in words (the review and the update's page): the
     first step is Zoho's job on the view, later ones go record by record."""
+    words = {"position": position, "limit": intcomma(AUTOMATION_LIMIT)}
     if position > 1:
         return (
-            f"Step {position}: record by record — Zoho runs workflow rules, approvals "
-            "and blueprints for each record"
+            gettext(
+                "Step %(position)s: record by record — Zoho runs workflow rules, approvals "
+                "and blueprints for each record"
+            )
+            % words
         )
     if count is None:
         return (
-            f"Step {position}: Zoho's mass update job on the view — workflow rules run "
-            f"only if it holds fewer than {AUTOMATION_LIMIT:,} records"
+            gettext(
+                "Step %(position)s: Zoho's mass update job on the view — workflow rules run "
+                "only if it holds fewer than %(limit)s records"
+            )
+            % words
         )
-    what = plural(count, noun)
+    words["what"] = plural(count, noun)
     if count >= AUTOMATION_LIMIT:
         return (
-            f"Step {position}: Zoho's mass update job on {what} — no workflow rules, "
-            f"approvals or blueprints run ({AUTOMATION_LIMIT:,} records or more)"
+            gettext(
+                "Step %(position)s: Zoho's mass update job on %(what)s — no workflow rules, "
+                "approvals or blueprints run (%(limit)s records or more)"
+            )
+            % words
         )
     return (
-        f"Step {position}: Zoho's mass update job on {what} — Zoho runs workflow rules, "
-        f"approvals and blueprints (fewer than {AUTOMATION_LIMIT:,} records)"
+        gettext(
+            "Step %(position)s: Zoho's mass update job on %(what)s — Zoho runs workflow rules, "
+            "approvals and blueprints (fewer than %(limit)s records)"
+        )
+        % words
     )

@@ -138,9 +138,8 @@ def _finish(step: Step, owner: str, frozen: FrozenView) -> str:
     )  # fmt: skip
     steps.event_add(
         step, "checked",
-        message=f"Checked each record: {changed:,} changed, {failed:,} not changed, "
-        f"{deleted:,} deleted since ({step.verify_calls:,} reads, "
-        f"{step.ids_calls:,} retr{'y' if step.ids_calls == 1 else 'ies'} by id).",
+        details={"changed": changed, "failed": failed, "deleted": deleted,
+                 "reads": step.verify_calls, "retries": step.ids_calls},
     )  # fmt: skip
     return f"checked: {changed} changed, {failed} not changed"
 

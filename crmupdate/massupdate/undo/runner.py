@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from crmupdate.massupdate import explanations
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.claims import RELEASED, row_save
 from crmupdate.massupdate.clients import signed_in_since, undo_client
 from crmupdate.massupdate.frozen.models import FrozenChunk, FrozenStatus, FrozenView
@@ -89,7 +89,7 @@ def _run_owned(undo: Undo, owner: str) -> str:
     except ZohoError as error:
         return _call_failed(undo, owner, error)
     undo_save(
-        undo.pk, owner, release=False, status=UpdateStatus.RUNNING, wait_reason="",
+        undo.pk, owner, release=False, status=UpdateStatus.RUNNING, **texts.NO_WAIT_REASON,
         started_at=undo.started_at or timezone.now(), error_code="", error_message="",
     )  # fmt: skip
     deadline = time.monotonic() + undo_run_seconds()
@@ -277,7 +277,7 @@ def _finish(undo: Undo, owner: str) -> str:
     if undo.total_count and undo.failed_count == undo.total_count:
         status = UpdateStatus.FAILED
     undo_save(undo.pk, owner, status=status, finished_at=timezone.now(), due_at=None,
-              wait_reason="")  # fmt: skip
+              **texts.NO_WAIT_REASON)  # fmt: skip
     return f"finished: {status}"
 
 
@@ -288,11 +288,11 @@ def _call_failed(undo: Undo, owner: str, error: ZohoError) -> str:
         "error_message": error.message,
         "error_http_status": error.http_status,
     }
-    found = explanations.explain(error.code, error.message, error.details,
-                                 http_status=error.http_status)  # fmt: skip
+    reason = texts.error_message_of(error, part=texts.ZOHO_TEXT)
+    next_step = texts.columns("wait_reason", texts.error_message_of(error, part=texts.ZOHO_NEXT))
     if error.category == ErrorCategory.AUTH:
         undo_save(undo.pk, owner, status=UpdateStatus.PAUSED, paused_at=now,
-                  due_at=now + recheck_delay(), wait_reason=found.next_step,
+                  due_at=now + recheck_delay(), **next_step,
                   **fields)  # fmt: skip
         return "paused: sign-in needed"
     attempts = undo.attempts + 1
@@ -303,11 +303,11 @@ def _call_failed(undo: Undo, owner: str, error: ZohoError) -> str:
         later = now + timedelta(seconds=retry_delay(attempts))
         at = timezone.localtime(later).strftime("%H:%M:%S UTC")
         undo_save(undo.pk, owner, status=UpdateStatus.WAITING, attempts=attempts,
-                  due_at=later, wait_reason=f"{found.text} Trying again at {at}.",
-                  **fields)  # fmt: skip
+                  due_at=later, **texts.columns("wait_reason", texts.message(
+                      texts.AGAIN_AT, reason=reason, at=at)), **fields)  # fmt: skip
         return f"waiting after {error.code}"
     undo_save(undo.pk, owner, status=UpdateStatus.NEEDS_ATTENTION, attempts=attempts,
-              due_at=None, wait_reason=found.next_step, **fields)  # fmt: skip
+              due_at=None, **next_step, **fields)  # fmt: skip
     return f"stopped by {error.code}"
 
 
@@ -320,7 +320,7 @@ def undo_carry_on(undo_id: int) -> bool:
         due_at=timezone.now(),
         paused_at=None,
         attempts=0,
-        wait_reason="",
+        **texts.NO_WAIT_REASON,
         **RELEASED,
     )
     if resumed:

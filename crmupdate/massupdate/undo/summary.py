@@ -7,13 +7,14 @@ not updated = still to do, plus records that already had their previous value.
 
 from __future__ import annotations
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 
-from crmupdate.massupdate import explanations
+from crmupdate.massupdate import texts
 from crmupdate.massupdate.models import MassUpdate
+from crmupdate.massupdate.texts import Message
 from crmupdate.massupdate.undo.models import Undo, UndoOutcome, UndoRecord
+
+BACKUP_EXPIRED = "BACKUP_EXPIRED"  # the undo runner's code when the kept values are gone
 
 
 def entry_refresh(undo_id: int) -> None:
@@ -30,7 +31,7 @@ def entry_refresh(undo_id: int) -> None:
         failed_count=undo.failed_count + undo.conflict_count,
         not_updated_count=pending + undo.unchanged_count,
         last_error_code=_error_code(undo),
-        last_error_explanation=undo_problems_text(undo),
+        **texts.columns("last_error_explanation", undo_problems(undo)),
         updated_at=timezone.now(),
     )
 
@@ -49,35 +50,23 @@ def _error_code(undo: Undo) -> str:
     return ""
 
 
-def undo_problems_text(undo: Undo) -> str:
-    """What did not go as planned, in plain words ("" when nothing)."""
-    parts = []
-    if undo.error_code:
-        found = explanations.explain(
-            undo.error_code, undo.error_message, http_status=undo.error_http_status
-        )
-        if undo.error_code == "BACKUP_EXPIRED":
-            parts.append(gettext("The backup was deleted before the undo could finish."))
-        else:
-            parts.append(f"{found.text} {found.next_step}")
+def undo_problems(undo: Undo) -> Message | None:
+    """What did not go as planned, as a stored text (see `texts`); None when nothing."""
+    parts: list[Message] = []
+    if undo.error_code == BACKUP_EXPIRED:
+        parts.append(texts.message(texts.UNDO_BACKUP_GONE))
+    elif undo.error_code:
+        parts.append(
+            texts.zoho_message(undo.error_code, undo.error_message,
+                               http_status=undo.error_http_status)
+        )  # fmt: skip
     if undo.conflict_count:
-        n = undo.conflict_count
-        parts.append(
-            ngettext(
-                "%(count)s record changed in Zoho after the update was left as it is.",
-                "%(count)s records changed in Zoho after the update were left as they are.",
-                n,
-            )
-            % {"count": intcomma(n)}
-        )
+        parts.append(texts.message(texts.UNDO_CONFLICTS, count=undo.conflict_count))
     if undo.failed_count:
-        n = undo.failed_count
-        parts.append(
-            ngettext(
-                "%(count)s record could not be put back (see the undo's page).",
-                "%(count)s records could not be put back (see the undo's page).",
-                n,
-            )
-            % {"count": intcomma(n)}
-        )
-    return " ".join(parts)
+        parts.append(texts.message(texts.UNDO_FAILED, count=undo.failed_count))
+    return texts.message(texts.JOIN, parts=parts) if parts else None
+
+
+def undo_problems_text(undo: Undo) -> str:
+    """What did not go as planned, in plain words, in the active language ("" when nothing)."""
+    return texts.render_message(undo_problems(undo))
