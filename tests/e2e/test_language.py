@@ -22,7 +22,7 @@ def test_choosing_spanish_on_the_account_page_shows_the_dashboard_in_spanish(sig
     page.get_by_role("link", name="Panel").click()
     expect(page.get_by_role("heading", name="Hola, Sam Ortega")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Está trabajando en")
-    expect(page.get_by_role("link", name="Nueva actualización masiva")).to_be_visible()
+    expect(page.get_by_role("link", name="Nueva actualización masiva", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
 
     page.get_by_role("link", name="Cuenta").click()
