@@ -24,6 +24,8 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from crmupdate.massupdate import texts
+
 RELEASED: dict[str, Any] = {"claimed_by": "", "claim_expires_at": None}
 
 
@@ -37,9 +39,25 @@ class WorkRow(models.Model):
     # worker's claim runs out and another worker takes the row).
     claimed_by = models.CharField(max_length=40, blank=True)
     claim_expires_at = models.DateTimeField(null=True, blank=True)
+    # Why it waits or stopped: a code and its figures, worded when read (crmupdate.massupdate
+    # .texts); rows from before codes keep their English sentence in `wait_reason_text`.
+    wait_reason_code = models.CharField(max_length=40, blank=True)
+    wait_reason_params = models.JSONField(default=dict, blank=True)
+    wait_reason_text = models.TextField(blank=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def wait_reason(self) -> str:
+        """Why it waits or stopped, in the reader's language."""
+        return texts.stored_text(self.wait_reason_code, self.wait_reason_params,
+                                 self.wait_reason_text)  # fmt: skip
+
+    @wait_reason.setter
+    def wait_reason(self, text: str) -> None:
+        """A sentence kept as it is (shown in every language as written)."""
+        self.wait_reason_code, self.wait_reason_params, self.wait_reason_text = "", {}, text
 
 
 def claim_owner() -> str:

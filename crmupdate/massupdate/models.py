@@ -176,9 +176,6 @@ class Step(WorkRow):  # due_at, claimed_by, claim_expires_at
     # True from "sending to Zoho" until the job ends: at most one per view and team.
     holds_view = models.BooleanField(default=False)
     # Why it is waiting, as a text code and its parameters (see `texts`): `wait_reason`.
-    wait_reason_code = models.CharField(max_length=40, blank=True)
-    wait_reason_params = models.JSONField(default=dict, blank=True)
-    wait_reason_text = models.TextField(blank=True)  # rows from before codes: English
     maybe_sent = models.BooleanField(default=False)  # interrupted after it may have reached Zoho
     error_code = models.CharField(max_length=80, blank=True)
     error_message = models.TextField(blank=True)
@@ -210,17 +207,6 @@ class Step(WorkRow):  # due_at, claimed_by, claim_expires_at
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_STEP_STATUSES
-
-    @property
-    def wait_reason(self) -> str:
-        """Why it is waiting, in the reader's language."""
-        return texts.stored_text(self.wait_reason_code, self.wait_reason_params,
-                                 self.wait_reason_text)  # fmt: skip
-
-    @wait_reason.setter
-    def wait_reason(self, text: str) -> None:
-        """A sentence kept as it is (shown in every language as written)."""
-        self.wait_reason_code, self.wait_reason_params, self.wait_reason_text = "", {}, text
 
     @property
     def progress_percent(self) -> int:

@@ -177,9 +177,6 @@ class RecordRetry(WorkRow):  # due_at, claimed_by, claim_expires_at
     error_code = models.CharField(max_length=80, blank=True)
     error_message = models.TextField(blank=True)
     # Why it waits or stopped, as a text code and its parameters (see `texts`): `wait_reason`.
-    wait_reason_code = models.CharField(max_length=40, blank=True)
-    wait_reason_params = models.JSONField(default=dict, blank=True)
-    wait_reason_text = models.TextField(blank=True)  # rows from before codes: English
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["update", "number"], name="mu_retry_number")]
@@ -187,14 +184,3 @@ class RecordRetry(WorkRow):  # due_at, claimed_by, claim_expires_at
 
     def __str__(self) -> str:
         return f"Retry {self.number} of update {self.update_id}"
-
-    @property
-    def wait_reason(self) -> str:
-        """Why it waits or stopped, in the reader's language."""
-        return texts.stored_text(self.wait_reason_code, self.wait_reason_params,
-                                 self.wait_reason_text)  # fmt: skip
-
-    @wait_reason.setter
-    def wait_reason(self, text: str) -> None:
-        """A sentence kept as it is (shown in every language as written)."""
-        self.wait_reason_code, self.wait_reason_params, self.wait_reason_text = "", {}, text

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from crmupdate.massupdate import texts
 from crmupdate.massupdate.claims import WorkRow
 from crmupdate.massupdate.states import UpdateStatus
 
@@ -74,9 +73,6 @@ class Undo(WorkRow):  # due_at, claimed_by, claim_expires_at
     work_seconds = models.FloatField(default=0)
     attempts = models.PositiveIntegerField(default=0)  # failed tries in a row
     # Why it waits or stopped, as a text code and its parameters (see `texts`): `wait_reason`.
-    wait_reason_code = models.CharField(max_length=40, blank=True)
-    wait_reason_params = models.JSONField(default=dict, blank=True)
-    wait_reason_text = models.TextField(blank=True)  # rows from before codes: English
     paused_at = models.DateTimeField(null=True, blank=True)
     error_code = models.CharField(max_length=80, blank=True)
     error_message = models.TextField(blank=True)
@@ -95,17 +91,6 @@ class Undo(WorkRow):  # due_at, claimed_by, claim_expires_at
             UpdateStatus.COMPLETED_WITH_FAILURES,
             UpdateStatus.FAILED,
         }
-
-    @property
-    def wait_reason(self) -> str:
-        """Why it waits or stopped, in the reader's language."""
-        return texts.stored_text(self.wait_reason_code, self.wait_reason_params,
-                                 self.wait_reason_text)  # fmt: skip
-
-    @wait_reason.setter
-    def wait_reason(self, text: str) -> None:
-        """A sentence kept as it is (shown in every language as written)."""
-        self.wait_reason_code, self.wait_reason_params, self.wait_reason_text = "", {}, text
 
     @property
     def done_count(self) -> int:
