@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.massupdate.conftest import run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 SERIOUS = {"serious", "critical"}
 

@@ -39,7 +39,7 @@ from tests.fixtures_sim import SALES_REP_EMAIL, SEED_CVID
 from tests.i18n.spanish import english_words, visible_text
 from tests.undo.conftest import lead_status, run_with_backup, run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 LANGUAGES = ("en", "es")
 BROWSER_LOCALE = {"en": "en-US", "es": "es-ES"}

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.fixtures_sim import SEED_CVID
 from tests.massupdate.conftest import run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {

@@ -19,7 +19,7 @@ from crmupdate.accounts.language import SESSION_KEY
 from crmupdate.massupdate.models import UpdateStatus
 from tests.history.conftest import add_update, change
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR", "")

@@ -19,7 +19,7 @@ from tests.fixtures_accounts import sign_in_page
 from tests.fixtures_sim import SEED_CVID
 from tests.massupdate.conftest import run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 LOCALE = {"en": "en-US", "es": "es-ES"}
 FIELD = "No_of_Employees"

@@ -16,7 +16,7 @@ from crmupdate.massupdate.models import Draft, MassUpdate
 from tests.e2e.test_a11y import serious_violations
 from tests.massupdate.conftest import run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
