@@ -15,6 +15,8 @@ COPY pyproject.toml README.md manage.py ./
 COPY crmupdate ./crmupdate
 COPY templates ./templates
 COPY static ./static
+# The compiled Spanish catalogue (`make messages` writes it; the image needs no gettext).
+COPY locale ./locale
 RUN pip install . \
  && DEBUG=0 SECRET_KEY=collectstatic-only TOKEN_ENCRYPTION_KEYS=collectstatic-only \
     ZOHO_CLIENT_ID=collectstatic-only python manage.py collectstatic --noinput -v0 \
