@@ -59,11 +59,13 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Chromium (apt-get install chromium) for the browser tests"; exit 1; fi; }
 
+# SQLite and PostgreSQL side by side (each run's output is printed whole when it ends); the
+# make fails when either fails.
 test: install browser
-	$(MAKE) test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
-	  $(MAKE) test-postgres; \
-	else echo "No PostgreSQL on 127.0.0.1:5432 and no DATABASE_URL: PostgreSQL run skipped"; fi
+	  $(MAKE) -j2 --output-sync=target test-sqlite test-postgres; \
+	else echo "No PostgreSQL on 127.0.0.1:5432 and no DATABASE_URL: PostgreSQL run skipped"; \
+	  $(MAKE) test-sqlite; fi
 
 test-sqlite: install
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
